@@ -1,0 +1,346 @@
+//! The Hessian2 reader: every form hessian-lite's `Hessian2Input` accepts, with
+//! typed errors instead of panics, and no allocation the input cannot justify.
+
+use std::sync::Arc;
+
+use super::codes::*;
+use super::string::Utf16Sink;
+use super::{DecodeError, DecodeErrorKind as Kind, Limits};
+use crate::value::{ClassDef, List, Map, Object, Value};
+
+/// Reads the values of one message from one Hessian2 stream. Class definitions,
+/// the type table and the ref numbering span every value read from it.
+#[derive(Debug)]
+pub struct Decoder<'a> {
+    input: &'a [u8],
+    pos: usize,
+    classes: Vec<Arc<ClassDef>>,
+    types: Vec<Arc<str>>,
+    refs: u32,
+    depth: usize,
+    limits: Limits,
+}
+
+type Result<T> = std::result::Result<T, DecodeError>;
+
+impl<'a> Decoder<'a> {
+    /// A reader over `input` with the default limits.
+    pub fn new(input: &'a [u8]) -> Self {
+        Self::with_limits(input, Limits::default())
+    }
+
+    /// A reader over `input` with the given limits.
+    pub fn with_limits(input: &'a [u8], limits: Limits) -> Self {
+        Decoder { input, pos: 0, classes: Vec::new(), types: Vec::new(), refs: 0, depth: 0, limits }
+    }
+
+    /// Bytes consumed so far.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// True when every byte has been read.
+    pub fn is_at_end(&self) -> bool {
+        self.pos >= self.input.len()
+    }
+
+    /// Fails with `TrailingBytes` unless every byte has been read.
+    pub fn finish(&self) -> Result<()> {
+        match self.input.len() - self.pos {
+            0 => Ok(()),
+            n => Err(self.error(Kind::TrailingBytes(n))),
+        }
+    }
+
+    fn error(&self, kind: Kind) -> DecodeError {
+        DecodeError { kind, offset: self.pos }
+    }
+
+    fn remaining(&self) -> usize {
+        self.input.len() - self.pos
+    }
+
+    fn byte(&mut self) -> Result<u8> {
+        let b = *self.input.get(self.pos).ok_or_else(|| self.error(Kind::UnexpectedEnd))?;
+        self.pos += 1;
+        Ok(b)
+    }
+
+    fn peek(&self) -> Result<u8> {
+        self.input.get(self.pos).copied().ok_or_else(|| self.error(Kind::UnexpectedEnd))
+    }
+
+    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
+        if n > self.remaining() {
+            return Err(self.error(Kind::UnexpectedEnd));
+        }
+        let s = &self.input[self.pos..self.pos + n];
+        self.pos += n;
+        Ok(s)
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N]> {
+        let s = self.take(N)?;
+        let mut a = [0u8; N];
+        a.copy_from_slice(s);
+        Ok(a)
+    }
+
+    fn u16(&mut self) -> Result<usize> {
+        Ok(u16::from_be_bytes(self.array()?) as usize)
+    }
+
+    /// Reads the next value.
+    pub fn read(&mut self) -> Result<Value> {
+        let code = self.byte()?;
+        self.value(code)
+    }
+
+    fn value(&mut self, code: u8) -> Result<Value> {
+        Ok(match code {
+            NULL => Value::Null,
+            TRUE => Value::Bool(true),
+            FALSE => Value::Bool(false),
+            0x80..=0xd7 | INT => Value::Int(self.int_body(code)?),
+            0xd8..=0xff | 0x38..=0x3f | LONG_INT | LONG => Value::Long(self.long_body(code)?),
+            DOUBLE_ZERO => Value::Double(0.0),
+            DOUBLE_ONE => Value::Double(1.0),
+            DOUBLE_BYTE => Value::Double(f64::from(self.byte()? as i8)),
+            DOUBLE_SHORT => Value::Double(f64::from(i16::from_be_bytes(self.array()?))),
+            DOUBLE_MILL => Value::Double(0.001 * f64::from(i32::from_be_bytes(self.array()?))),
+            DOUBLE => Value::Double(f64::from_bits(u64::from_be_bytes(self.array()?))),
+            DATE => Value::Date(i64::from_be_bytes(self.array()?)),
+            DATE_MINUTE => Value::Date(i64::from(i32::from_be_bytes(self.array()?)) * 60_000),
+            0x00..=0x1f | 0x30..=0x33 | STRING | STRING_CHUNK => self.string_body(code)?,
+            0x20..=0x2f | 0x34..=0x37 | BINARY | BINARY_CHUNK => Value::Bytes(self.binary_body(code)?),
+            LIST_VARIABLE | LIST_FIXED | LIST_VARIABLE_UNTYPED | LIST_FIXED_UNTYPED | 0x70..=0x7f => {
+                self.nested(|d| d.list_body(code))?
+            }
+            MAP_UNTYPED | MAP => self.nested(|d| d.map_body(code))?,
+            CLASS_DEF => {
+                self.class_def()?;
+                self.read()?
+            }
+            OBJECT | 0x60..=0x6f => self.nested(|d| d.object_body(code))?,
+            REF => {
+                let index = self.int()?;
+                if index < 0 || index as u64 >= u64::from(self.refs) {
+                    return Err(self.error(Kind::RefOutOfRange { index: index.into(), len: self.refs as usize }));
+                }
+                Value::Ref(index as u32)
+            }
+            END => return Err(self.error(Kind::UnexpectedCode { code, context: "where a value should start" })),
+            _ => return Err(self.error(Kind::UnknownCode(code))),
+        })
+    }
+
+    /// Runs `f` one level deeper, reserving the ref slot of the container it reads.
+    fn nested(&mut self, f: impl FnOnce(&mut Self) -> Result<Value>) -> Result<Value> {
+        if self.depth >= self.limits.max_depth {
+            return Err(self.error(Kind::TooDeep(self.limits.max_depth)));
+        }
+        self.depth += 1;
+        self.refs += 1;
+        let v = f(self);
+        self.depth -= 1;
+        v
+    }
+
+    fn int_body(&mut self, code: u8) -> Result<i32> {
+        Ok(match code {
+            0x80..=0xbf => i32::from(code) - i32::from(INT_ZERO),
+            0xc0..=0xcf => ((i32::from(code) - i32::from(INT_BYTE_ZERO)) << 8) | i32::from(self.byte()?),
+            0xd0..=0xd7 => {
+                let [b1, b0] = self.array()?;
+                ((i32::from(code) - i32::from(INT_SHORT_ZERO)) << 16) | (i32::from(b1) << 8) | i32::from(b0)
+            }
+            _ => i32::from_be_bytes(self.array()?),
+        })
+    }
+
+    fn long_body(&mut self, code: u8) -> Result<i64> {
+        Ok(match code {
+            0xd8..=0xef => i64::from(code) - i64::from(LONG_ZERO),
+            0xf0..=0xff => ((i64::from(code) - i64::from(LONG_BYTE_ZERO)) << 8) | i64::from(self.byte()?),
+            0x38..=0x3f => {
+                let [b1, b0] = self.array()?;
+                ((i64::from(code) - i64::from(LONG_SHORT_ZERO)) << 16) | (i64::from(b1) << 8) | i64::from(b0)
+            }
+            LONG_INT => i64::from(i32::from_be_bytes(self.array()?)),
+            _ => i64::from_be_bytes(self.array()?),
+        })
+    }
+
+    /// An integer where the grammar wants one (lengths, indices): int or long forms.
+    fn int(&mut self) -> Result<i64> {
+        let code = self.byte()?;
+        match code {
+            0x80..=0xd7 | INT => Ok(self.int_body(code)?.into()),
+            0xd8..=0xff | 0x38..=0x3f | LONG_INT | LONG => self.long_body(code),
+            _ => Err(self.error(Kind::UnexpectedCode { code, context: "where an integer should be" })),
+        }
+    }
+
+    /// A length that must be non-negative and coverable by the bytes left (each element takes at least one).
+    fn length(&mut self) -> Result<usize> {
+        let len = self.int()?;
+        match usize::try_from(len) {
+            Ok(n) if n <= self.remaining() => Ok(n),
+            _ => Err(self.error(Kind::BadLength { len, remaining: self.remaining() })),
+        }
+    }
+
+    fn string_body(&mut self, code: u8) -> Result<Value> {
+        let mut sink = Utf16Sink::default();
+        self.string_chunks(code, &mut sink)?;
+        Ok(sink.finish())
+    }
+
+    /// Reads a string that must be a plain string (class and field names, type names).
+    fn name(&mut self, what: &'static str) -> Result<String> {
+        let code = self.byte()?;
+        match code {
+            0x00..=0x1f | 0x30..=0x33 | STRING | STRING_CHUNK => match self.string_body(code)? {
+                Value::String(s) => Ok(s),
+                _ => Err(self.error(Kind::BadUtf8)),
+            },
+            _ => Err(self.error(Kind::UnexpectedCode { code, context: what })),
+        }
+    }
+
+    fn string_chunks(&mut self, mut code: u8, sink: &mut Utf16Sink) -> Result<()> {
+        loop {
+            let (units, last) = match code {
+                0x00..=0x1f => (usize::from(code), true),
+                0x30..=0x33 => ((usize::from(code - STRING_SHORT) << 8) | usize::from(self.byte()?), true),
+                STRING => (self.u16()?, true),
+                STRING_CHUNK => (self.u16()?, false),
+                _ => return Err(self.error(Kind::UnexpectedCode { code, context: "in a string chunk" })),
+            };
+            if units > self.remaining() {
+                return Err(self.error(Kind::BadLength { len: units as i64, remaining: self.remaining() }));
+            }
+            self.pos = sink
+                .read_units(self.input, self.pos, units)
+                .map_err(|at| DecodeError { kind: Kind::BadUtf8, offset: at })?;
+            if last {
+                return Ok(());
+            }
+            code = self.byte()?;
+        }
+    }
+
+    fn binary_body(&mut self, mut code: u8) -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        loop {
+            let (len, last) = match code {
+                0x20..=0x2f => (usize::from(code - BINARY_DIRECT), true),
+                0x34..=0x37 => ((usize::from(code - BINARY_SHORT) << 8) | usize::from(self.byte()?), true),
+                BINARY => (self.u16()?, true),
+                BINARY_CHUNK => (self.u16()?, false),
+                _ => return Err(self.error(Kind::UnexpectedCode { code, context: "in a binary chunk" })),
+            };
+            out.extend_from_slice(self.take(len)?);
+            if last {
+                return Ok(out);
+            }
+            code = self.byte()?;
+        }
+    }
+
+    /// A list or map type: a string (added to the type table) or an index into it.
+    fn type_name(&mut self) -> Result<Arc<str>> {
+        match self.peek()? {
+            0x00..=0x1f | 0x30..=0x33 | STRING | STRING_CHUNK => {
+                let name: Arc<str> = self.name("where a type should be")?.into();
+                self.types.push(name.clone());
+                Ok(name)
+            }
+            _ => {
+                let index = self.int()?;
+                usize::try_from(index)
+                    .ok()
+                    .and_then(|i| self.types.get(i).cloned())
+                    .ok_or_else(|| self.error(Kind::TypeOutOfRange { index, len: self.types.len() }))
+            }
+        }
+    }
+
+    fn list_body(&mut self, code: u8) -> Result<Value> {
+        let type_name = match code {
+            LIST_VARIABLE | LIST_FIXED | 0x70..=0x77 => Some(self.type_name()?),
+            _ => None,
+        };
+        let fixed = match code {
+            LIST_FIXED | LIST_FIXED_UNTYPED => Some(self.length()?),
+            0x70..=0x77 => Some(usize::from(code - LIST_DIRECT)),
+            0x78..=0x7f => Some(usize::from(code - LIST_DIRECT_UNTYPED)),
+            _ => None,
+        };
+        let items = match fixed {
+            Some(n) => {
+                let mut items = Vec::with_capacity(n.min(self.remaining()));
+                for _ in 0..n {
+                    items.push(self.read()?);
+                }
+                items
+            }
+            None => {
+                let mut items = Vec::new();
+                while self.peek()? != END {
+                    items.push(self.read()?);
+                }
+                self.pos += 1;
+                items
+            }
+        };
+        Ok(Value::List(List { type_name, items }))
+    }
+
+    fn map_body(&mut self, code: u8) -> Result<Value> {
+        let type_name = if code == MAP { Some(self.type_name()?) } else { None };
+        let mut entries = Vec::new();
+        while self.peek()? != END {
+            let k = self.read()?;
+            let v = self.read()?;
+            entries.push((k, v));
+        }
+        self.pos += 1;
+        Ok(Value::Map(Map { type_name, entries }))
+    }
+
+    /// `C name count field*`: a class definition, numbered in order of appearance.
+    fn class_def(&mut self) -> Result<()> {
+        let name = self.name("where a class name should be")?;
+        let count = self.int()?;
+        let count = usize::try_from(count)
+            .ok()
+            .filter(|&n| n <= self.remaining())
+            .ok_or_else(|| self.error(Kind::BadClassDef("field count is negative or longer than the input")))?;
+        let mut fields = Vec::with_capacity(count);
+        for _ in 0..count {
+            match self.peek()? {
+                0x00..=0x1f | 0x30..=0x33 | STRING | STRING_CHUNK => fields.push(self.name("")?),
+                _ => return Err(self.error(Kind::BadClassDef("fewer field names than the field count"))),
+            }
+        }
+        self.classes.push(Arc::new(ClassDef { name, fields }));
+        Ok(())
+    }
+
+    fn object_body(&mut self, code: u8) -> Result<Value> {
+        let index = match code {
+            OBJECT => self.int()?,
+            _ => i64::from(code - OBJECT_DIRECT),
+        };
+        let def = usize::try_from(index)
+            .ok()
+            .and_then(|i| self.classes.get(i).cloned())
+            .ok_or_else(|| self.error(Kind::ClassOutOfRange { index, len: self.classes.len() }))?;
+        let mut values = Vec::with_capacity(def.fields.len());
+        for _ in 0..def.fields.len() {
+            values.push(self.read()?);
+        }
+        Ok(Value::Object(Object::from_def(def, values).expect("one value per field")))
+    }
+}
