@@ -19,6 +19,7 @@ pub struct Decoder<'a> {
     refs: u32,
     depth: usize,
     limits: Limits,
+    legacy_draft: bool,
 }
 
 type Result<T> = std::result::Result<T, DecodeError>;
@@ -31,7 +32,16 @@ impl<'a> Decoder<'a> {
 
     /// A reader over `input` with the given limits.
     pub fn with_limits(input: &'a [u8], limits: Limits) -> Self {
-        Decoder { input, pos: 0, classes: Vec::new(), types: Vec::new(), refs: 0, depth: 0, limits }
+        Decoder { input, pos: 0, classes: Vec::new(), types: Vec::new(), refs: 0, depth: 0, limits, legacy_draft: false }
+    }
+
+    /// Also reads the pre-1.0 Hessian 2 draft forms some old Caucho writers used:
+    /// `O len chars count names` definitions, `o n` instances, `J b` / `K b b`
+    /// refs and `s` string chunks. Off by default: hessian-lite reads none of
+    /// them, and they reuse codes that mean other things in Hessian 2.0.
+    pub fn legacy_draft(mut self, on: bool) -> Self {
+        self.legacy_draft = on;
+        self
     }
 
     /// Bytes consumed so far.
@@ -97,6 +107,11 @@ impl<'a> Decoder<'a> {
     }
 
     fn value(&mut self, code: u8) -> Result<Value> {
+        if self.legacy_draft
+            && let Some(v) = self.legacy_value(code)?
+        {
+            return Ok(v);
+        }
         Ok(match code {
             NULL => Value::Null,
             TRUE => Value::Bool(true),
@@ -124,14 +139,43 @@ impl<'a> Decoder<'a> {
             OBJECT | 0x60..=0x6f => self.nested(|d| d.object_body(code))?,
             REF => {
                 let index = self.int()?;
-                if index < 0 || index as u64 >= u64::from(self.refs) {
-                    return Err(self.error(Kind::RefOutOfRange { index: index.into(), len: self.refs as usize }));
-                }
-                Value::Ref(index as u32)
+                self.reference(index)?
             }
             END => return Err(self.error(Kind::UnexpectedCode { code, context: "where a value should start" })),
             _ => return Err(self.error(Kind::UnknownCode(code))),
         })
+    }
+
+    fn reference(&self, index: i64) -> Result<Value> {
+        if index < 0 || index as u64 >= u64::from(self.refs) {
+            return Err(self.error(Kind::RefOutOfRange { index, len: self.refs as usize }));
+        }
+        Ok(Value::Ref(index as u32))
+    }
+
+    /// The draft forms (see [`Decoder::legacy_draft`]); `None` for any other code.
+    fn legacy_value(&mut self, code: u8) -> Result<Option<Value>> {
+        Ok(Some(match code {
+            b'O' => {
+                let len = self.length()?;
+                let mut name = Utf16Sink::default();
+                self.pos = name.read_units(self.input, self.pos, len).map_err(|at| DecodeError { kind: Kind::BadUtf8, offset: at })?;
+                let Value::String(name) = name.finish() else { return Err(self.error(Kind::BadUtf8)) };
+                self.class_fields(name)?;
+                self.read()?
+            }
+            0x6f => self.nested(|d| d.object_body(OBJECT))?,
+            0x4a => {
+                let index = self.byte()?.into();
+                self.reference(index)?
+            }
+            0x4b => {
+                let index = self.u16()? as i64;
+                self.reference(index)?
+            }
+            0x73 => self.string_body(code)?,
+            _ => return Ok(None),
+        }))
     }
 
     /// Runs `f` one level deeper, reserving the ref slot of the container it reads.
@@ -196,6 +240,15 @@ impl<'a> Decoder<'a> {
         Ok(sink.finish())
     }
 
+    /// A class or type name: a plain, non-empty string.
+    fn type_string(&mut self, what: &'static str) -> Result<String> {
+        let name = self.name(what)?;
+        if name.is_empty() {
+            return Err(self.error(Kind::EmptyTypeName));
+        }
+        Ok(name)
+    }
+
     /// Reads a string that must be a plain string (class and field names, type names).
     fn name(&mut self, what: &'static str) -> Result<String> {
         let code = self.byte()?;
@@ -215,6 +268,7 @@ impl<'a> Decoder<'a> {
                 0x30..=0x33 => ((usize::from(code - STRING_SHORT) << 8) | usize::from(self.byte()?), true),
                 STRING => (self.u16()?, true),
                 STRING_CHUNK => (self.u16()?, false),
+                0x73 if self.legacy_draft => (self.u16()?, false),
                 _ => return Err(self.error(Kind::UnexpectedCode { code, context: "in a string chunk" })),
             };
             if units > self.remaining() {
@@ -252,7 +306,7 @@ impl<'a> Decoder<'a> {
     fn type_name(&mut self) -> Result<Arc<str>> {
         match self.peek()? {
             0x00..=0x1f | 0x30..=0x33 | STRING | STRING_CHUNK => {
-                let name: Arc<str> = self.name("where a type should be")?.into();
+                let name: Arc<str> = self.type_string("where a type should be")?.into();
                 self.types.push(name.clone());
                 Ok(name)
             }
@@ -311,7 +365,12 @@ impl<'a> Decoder<'a> {
 
     /// `C name count field*`: a class definition, numbered in order of appearance.
     fn class_def(&mut self) -> Result<()> {
-        let name = self.name("where a class name should be")?;
+        let name = self.type_string("where a class name should be")?;
+        self.class_fields(name)
+    }
+
+    /// The field count and names of a class definition.
+    fn class_fields(&mut self, name: String) -> Result<()> {
         let count = self.int()?;
         let count = usize::try_from(count)
             .ok()

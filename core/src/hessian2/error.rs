@@ -71,6 +71,9 @@ pub enum DecodeErrorKind {
     /// Lists, maps and objects nested deeper than the configured limit.
     #[error("nesting deeper than {0}")]
     TooDeep(usize),
+    /// An empty class or type name (Java never writes one).
+    #[error("empty class or type name")]
+    EmptyTypeName,
     /// More bytes after the value(s) that were asked for.
     #[error("{0} unread bytes after the value")]
     TrailingBytes(usize),

@@ -22,9 +22,14 @@ pub fn equivalent(a: &Value, b: &Value) -> bool {
                 })
         }
         (Value::Object(x), Value::Object(y)) => {
+            let same_order = x.def().fields == y.def().fields;
             x.class() == y.class()
                 && x.values().len() == y.values().len()
-                && x.fields().all(|(name, v)| y.get(name).is_some_and(|w| equivalent(v, w)))
+                && if same_order {
+                    x.values().iter().zip(y.values()).all(|(v, w)| equivalent(v, w))
+                } else {
+                    x.fields().all(|(name, v)| y.get(name).is_some_and(|w| equivalent(v, w)))
+                }
         }
         _ => a == b,
     }

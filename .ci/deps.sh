@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what the project's commands need on a fresh machine, and nothing that
+# is already there: a JDK and Maven (Debian packages), and with `fuzz` the
+# nightly toolchain's cargo-fuzz. Idempotent; quiet when all is present.
+set -euo pipefail
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need java || ! need mvn; then
+  echo "installing a JDK and Maven (apt)"
+  apt-get update -qq && apt-get install -y -qq default-jdk-headless maven >/dev/null
+fi
+need cargo || { echo "cargo is required (https://rustup.rs)" >&2; exit 1; }
+if [ "${1:-}" = fuzz ]; then
+  if ! rustup toolchain list | grep -q '^nightly'; then
+    rustup toolchain install nightly --profile minimal
+  fi
+  need cargo-fuzz || cargo install cargo-fuzz --locked
+fi
