@@ -235,7 +235,13 @@ impl<'a> Decoder<'a> {
     }
 
     fn string_body(&mut self, code: u8) -> Result<Value> {
-        let mut sink = Utf16Sink::default();
+        // The first chunk's unit count is a lower bound on its byte length.
+        let hint = match code {
+            0x00..=0x1f => usize::from(code),
+            0x30..=0x33 => (usize::from(code - STRING_SHORT) << 8) | usize::from(self.peek().unwrap_or(0)),
+            _ => self.input.get(self.pos..self.pos + 2).map_or(0, |b| usize::from(u16::from_be_bytes([b[0], b[1]]))),
+        };
+        let mut sink = Utf16Sink::with_capacity(hint.min(self.remaining()));
         self.string_chunks(code, &mut sink)?;
         Ok(sink.finish())
     }

@@ -177,18 +177,11 @@ impl Encoder {
             self.buf.extend_from_slice(rest);
             return;
         }
-        let mut units: usize = s.chars().map(char::len_utf16).sum();
+        let (_, mut units) = prefix_units(s.as_bytes(), usize::MAX);
         let mut rest = s;
         while units > STRING_CHUNK_UNITS {
-            // Take whole characters up to 0x8000 units: a pair straddling the edge waits.
-            let (mut taken, mut end) = (0, 0);
-            for c in rest.chars() {
-                if taken + c.len_utf16() > STRING_CHUNK_UNITS {
-                    break;
-                }
-                taken += c.len_utf16();
-                end += c.len_utf8();
-            }
+            // Whole characters up to 0x8000 units: a pair straddling the edge waits.
+            let (end, taken) = prefix_units(rest.as_bytes(), STRING_CHUNK_UNITS);
             self.string_header(taken, false);
             self.write_cesu8(&rest[..end]);
             rest = &rest[end..];
@@ -229,6 +222,10 @@ impl Encoder {
     /// UTF-8 with each supplementary character as two 3-byte surrogates (what Java reads).
     fn write_cesu8(&mut self, s: &str) {
         let bytes = s.as_bytes();
+        // Only 4-byte sequences (lead byte 0xF0..) differ from plain UTF-8.
+        if !bytes.iter().any(|&b| b >= 0xf0) {
+            return self.buf.extend_from_slice(bytes);
+        }
         let mut start = 0;
         for (i, c) in s.char_indices() {
             if c.len_utf8() == 4 {
@@ -359,4 +356,31 @@ impl Encoder {
         }
         object.values().iter().try_for_each(|v| self.write(v))
     }
+}
+
+/// The byte length of the longest prefix of UTF-8 `bytes` that holds at most
+/// `max` UTF-16 units without splitting a character, and its unit count.
+fn prefix_units(bytes: &[u8], max: usize) -> (usize, usize) {
+    let is_start = |b: u8| (b as i8) >= -0x40;
+    let (mut i, mut units) = (0usize, 0usize);
+    // Whole blocks while they surely fit (a block counts at most 65 units: 63 bytes
+    // plus a 4-byte lead at its end); these loops vectorise.
+    while i + 64 <= bytes.len() && units.saturating_add(65) <= max {
+        let block = &bytes[i..i + 64];
+        // At most 128 per block: byte-wide sums.
+        units += usize::from(block.iter().fold(0u8, |n, &b| n + u8::from(is_start(b)) + u8::from(b >= 0xf0)));
+        i += 64;
+    }
+    // Then byte by byte: continuation bytes belong to a character already counted.
+    while i < bytes.len() {
+        if is_start(bytes[i]) {
+            let u = if bytes[i] >= 0xf0 { 2 } else { 1 };
+            if units + u > max {
+                break;
+            }
+            units += u;
+        }
+        i += 1;
+    }
+    (i, units)
 }

@@ -13,11 +13,25 @@ pub(super) struct Utf16Sink {
 }
 
 impl Utf16Sink {
+    /// A sink for a string of at least `bytes` bytes.
+    pub(super) fn with_capacity(bytes: usize) -> Self {
+        Utf16Sink { text: String::with_capacity(bytes), ..Self::default() }
+    }
+
     /// Reads `units` UTF-16 units from `input` at `pos`; returns the position after
     /// them, or the offset of a byte that starts no 1-3 byte UTF-8 sequence.
     pub(super) fn read_units(&mut self, input: &[u8], mut pos: usize, units: usize) -> Result<usize, usize> {
         let mut left = units;
         while left > 0 {
+            // Fastest path: ASCII, one byte per unit (the bytes exist: callers check units <= remaining).
+            let avail = &input[pos..input.len().min(pos + left)];
+            let ascii = if avail.is_ascii() { avail.len() } else { avail.iter().position(|&b| b >= 0x80).unwrap_or(0) };
+            if ascii > 0 {
+                self.push_str(std::str::from_utf8(&avail[..ascii]).unwrap_or_default());
+                pos += ascii;
+                left -= ascii;
+                continue;
+            }
             // Fast path: a run of well-formed UTF-8 without surrogates, one unit per char.
             let (run_end, run_units) = scan_run(input, pos, left);
             if run_units > 0 {
@@ -113,8 +127,22 @@ fn is_low(u: u16) -> bool {
 
 /// Measures up to `max_units` chars of plausible non-surrogate UTF-8 from `pos`:
 /// returns the end offset and the number of chars (each one UTF-16 unit).
-fn scan_run(input: &[u8], mut pos: usize, max_units: usize) -> (usize, usize) {
-    let mut units = 0;
+fn scan_run(input: &[u8], start: usize, max_units: usize) -> (usize, usize) {
+    let (mut pos, mut units) = (start, 0usize);
+    // Whole blocks with no 0xED (surrogates live there) and no 0xF0.. byte (4-byte
+    // forms): every character in them is one unit. Byte-wide folds vectorise.
+    while pos + 64 <= input.len() && units + 64 <= max_units {
+        let block = &input[pos..pos + 64];
+        if block.iter().fold(0u8, |a, &b| a | u8::from(b == 0xed || b >= 0xf0)) != 0 {
+            break;
+        }
+        units += usize::from(block.iter().fold(0u8, |n, &b| n + u8::from((b as i8) >= -0x40)));
+        pos += 64;
+    }
+    // The rest of a character the last block cut (its lead was counted).
+    while pos > start && pos < input.len() && input[pos] & 0xc0 == 0x80 {
+        pos += 1;
+    }
     while units < max_units && pos < input.len() {
         let b = input[pos];
         let width = match b {
@@ -131,7 +159,7 @@ fn scan_run(input: &[u8], mut pos: usize, max_units: usize) -> (usize, usize) {
         pos += width;
         units += 1;
     }
-    (pos, units)
+    (pos, units.min(max_units))
 }
 
 /// One UTF-16 unit as Java's `parseUTF8Char` reads it: the lead byte decides the
