@@ -13,7 +13,7 @@ mod refs;
 
 use std::sync::Arc;
 
-pub use compare::equivalent;
+pub use compare::{equivalent, equivalent_messages};
 pub use java::{class, JavaType, StackFrame, Throwable};
 pub use refs::RefTable;
 
@@ -234,3 +234,6 @@ impl<T: Into<Value>> From<Option<T>> for Value {
         v.map_or(Value::Null, Into::into)
     }
 }
+
+#[cfg(test)]
+mod tests;

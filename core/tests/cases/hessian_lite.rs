@@ -45,6 +45,8 @@ pub fn cases() -> Vec<(&'static str, Vec<Value>)> {
         one("date_minute", Value::Date(1_700_000_040_000)),
         one("sql_timestamp", Value::sql_date(class::SQL_TIMESTAMP, 1_700_000_000_123)),
         one("sql_date", Value::sql_date(class::SQL_DATE, 1_700_000_000_000)),
+        // No primitive float field: hessian-lite 4.0.3 (Dubbo 3.3) reads one with
+        // Unsafe.putDouble and corrupts its neighbour (see tests/hessian-lite Boxes.java).
         one(
             "boxes",
             Value::object(
@@ -59,7 +61,6 @@ pub fn cases() -> Vec<(&'static str, Vec<Value>)> {
                     ("bShort", Value::short(6)),
                     ("pByte", Value::byte(7)),
                     ("bByte", Value::byte(8)),
-                    ("pFloat", Value::float_field(0.1)),
                     ("bFloat", Value::float(2.5)),
                     ("pDouble", Value::Double(3.25)),
                     ("pChar", Value::char('x')),

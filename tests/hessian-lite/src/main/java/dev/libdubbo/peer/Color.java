@@ -1,0 +1,3 @@
+package dev.libdubbo.peer;
+
+public enum Color { RED, GREEN, BLUE }
