@@ -19,10 +19,15 @@ echo "== cargo test (decodes Java's vectors, writes ours for Java)"
 if [ ! -d ../shared/vectors/hessian2-java ]; then
   echo "note: ../shared is absent: the Caucho vector test skips; the hessian-lite round trips still run"
 fi
-LIBDUBBO_HESSIAN_LITE_DIR="$work" cargo test --workspace --locked
+LIBDUBBO_HESSIAN_LITE_DIR="$work" cargo test --workspace --locked 2>&1 | tee "$work/cargo-test.log"
 
 echo "== hessian-lite (Java) reads what we wrote"
-bash tests/hessian-lite/peer.sh check "$work/rust"
+bash tests/hessian-lite/peer.sh check "$work/rust" | tee "$work/java-check.log"
 
 echo "== fuzz the decoder for a bounded time"
 bash fuzz/run.sh "${FUZZ_SECONDS:-60}" "$work/java"
+
+# One closing line for the whole suite: cargo's and Java's counts, plus the fuzz run.
+passed=$(sed -nE 's/^test result: ok\. ([0-9]+) passed.*/\1/p; s/^hessian-lite: ([0-9]+) passed.*/\1/p' \
+  "$work/cargo-test.log" "$work/java-check.log" | awk '{n += $1} END {print n + 1}')
+echo "suite: $passed passed, 0 failed"

@@ -2,6 +2,18 @@
 //!
 //! - [`value`]: the `Value` model of Java data and helpers for the Java types Dubbo users meet.
 //! - [`hessian2`]: the Hessian2 encoder and decoder, wire-exact with Java Dubbo's hessian-lite.
+//!
+//! ```
+//! use libdubbo_core::{hessian2, Value};
+//!
+//! // A list holding the same `User` twice: the second is a ref to container 1.
+//! let user = Value::object("org.example.User", [("name", Value::from("Bob")), ("age", Value::Int(14))]);
+//! let message = Value::list([user, Value::Ref(1)]);
+//! let bytes = hessian2::encode(&message)?;
+//! assert_eq!(&bytes[..2], [0x7a, b'C']); // a two-element list, then the class definition
+//! assert_eq!(hessian2::decode(&bytes)?, message);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
