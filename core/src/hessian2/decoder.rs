@@ -235,12 +235,21 @@ impl<'a> Decoder<'a> {
     }
 
     fn string_body(&mut self, code: u8) -> Result<Value> {
-        // The first chunk's unit count is a lower bound on its byte length.
-        let hint = match code {
-            0x00..=0x1f => usize::from(code),
-            0x30..=0x33 => (usize::from(code - STRING_SHORT) << 8) | usize::from(self.peek().unwrap_or(0)),
-            _ => self.input.get(self.pos..self.pos + 2).map_or(0, |b| usize::from(u16::from_be_bytes([b[0], b[1]]))),
+        // The common case: one final chunk of ASCII, one byte per unit.
+        let single = match code {
+            0x00..=0x1f => Some((usize::from(code), self.pos)),
+            0x30..=0x33 => self.peek().ok().map(|b| ((usize::from(code - STRING_SHORT) << 8) | usize::from(b), self.pos + 1)),
+            STRING => self.input.get(self.pos..self.pos + 2).map(|b| (usize::from(u16::from_be_bytes([b[0], b[1]])), self.pos + 2)),
+            _ => None,
         };
+        if let Some((units, start)) = single
+            && let Some(text) = self.input.get(start..start + units).filter(|t| t.is_ascii())
+        {
+            self.pos = start + units;
+            return Ok(Value::String(std::str::from_utf8(text).unwrap_or_default().to_owned()));
+        }
+        // The first chunk's unit count is a lower bound on its byte length.
+        let hint = single.map_or(0, |(units, _)| units);
         let mut sink = Utf16Sink::with_capacity(hint.min(self.remaining()));
         self.string_chunks(code, &mut sink)?;
         Ok(sink.finish())
