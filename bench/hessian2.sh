@@ -6,7 +6,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$(mktemp -d)}
 mkdir -p "$out"
-bash "$root/bench/jvm/run.sh" "$out"
+# JMH on 2 cores is noisy: more iterations than its annotations ask for by default.
+JMH_ARGS=${JMH_ARGS:--wi 3 -i 5} bash "$root/bench/jvm/run.sh" "$out"
 cd "$root"
 LIBDUBBO_BENCH_INPUTS="$out/inputs" cargo bench -p libdubbo-bench --bench hessian2 -- \
   --warm-up-time 2 --measurement-time 5 --noplot
