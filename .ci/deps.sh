@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the project's commands need on a fresh machine, and nothing that
-# is already there: a JDK and Maven (Debian packages), and with `fuzz` the
-# nightly toolchain's cargo-fuzz. Idempotent; quiet when all is present.
+# is already there: a JDK and Maven (Debian packages), and with `fuzz`
+# cargo-fuzz (and a nightly toolchain for ASan, when rustup can get one).
+# Idempotent; quiet when all is present.
 set -euo pipefail
 need() { command -v "$1" >/dev/null 2>&1; }
 if ! need java || ! need mvn; then
@@ -11,7 +12,7 @@ fi
 need cargo || { echo "cargo is required (https://rustup.rs)" >&2; exit 1; }
 if [ "${1:-}" = fuzz ]; then
   if ! rustup toolchain list | grep -q '^nightly'; then
-    rustup toolchain install nightly --profile minimal
+    rustup toolchain install nightly --profile minimal || echo "no nightly: fuzz/run.sh will use stable"
   fi
   need cargo-fuzz || cargo install cargo-fuzz --locked
 fi
