@@ -102,8 +102,16 @@ impl<'a> Decoder<'a> {
 
     /// Reads the next value.
     pub fn read(&mut self) -> Result<Value> {
-        let code = self.byte()?;
-        self.value(code)
+        // Class definitions precede the value that uses them: a loop, not recursion,
+        // so a long run of them cannot exhaust the stack.
+        loop {
+            let code = self.byte()?;
+            match code {
+                CLASS_DEF => self.class_def()?,
+                b'O' if self.legacy_draft => self.legacy_class_def()?,
+                _ => return self.value(code),
+            }
+        }
     }
 
     fn value(&mut self, code: u8) -> Result<Value> {
@@ -132,10 +140,6 @@ impl<'a> Decoder<'a> {
                 self.nested(|d| d.list_body(code))?
             }
             MAP_UNTYPED | MAP => self.nested(|d| d.map_body(code))?,
-            CLASS_DEF => {
-                self.class_def()?;
-                self.read()?
-            }
             OBJECT | 0x60..=0x6f => self.nested(|d| d.object_body(code))?,
             REF => {
                 let index = self.int()?;
@@ -156,14 +160,6 @@ impl<'a> Decoder<'a> {
     /// The draft forms (see [`Decoder::legacy_draft`]); `None` for any other code.
     fn legacy_value(&mut self, code: u8) -> Result<Option<Value>> {
         Ok(Some(match code {
-            b'O' => {
-                let len = self.length()?;
-                let mut name = Utf16Sink::default();
-                self.pos = name.read_units(self.input, self.pos, len).map_err(|at| DecodeError { kind: Kind::BadUtf8, offset: at })?;
-                let Value::String(name) = name.finish() else { return Err(self.error(Kind::BadUtf8)) };
-                self.class_fields(name)?;
-                self.read()?
-            }
             0x6f => self.nested(|d| d.object_body(OBJECT))?,
             0x4a => {
                 let index = self.byte()?.into();
@@ -176,6 +172,17 @@ impl<'a> Decoder<'a> {
             0x73 => self.string_body(code)?,
             _ => return Ok(None),
         }))
+    }
+
+    /// A draft definition: `O`, the name's length and characters, then as `C`.
+    fn legacy_class_def(&mut self) -> Result<()> {
+        let len = self.length()?;
+        let mut name = Utf16Sink::default();
+        self.pos = name.read_units(self.input, self.pos, len).map_err(|at| DecodeError { kind: Kind::BadUtf8, offset: at })?;
+        match name.finish() {
+            Value::String(name) if !name.is_empty() => self.class_fields(name),
+            _ => Err(self.error(Kind::EmptyTypeName)),
+        }
     }
 
     /// Runs `f` one level deeper, reserving the ref slot of the container it reads.
@@ -415,6 +422,6 @@ impl<'a> Decoder<'a> {
         for _ in 0..def.fields.len() {
             values.push(self.read()?);
         }
-        Ok(Value::Object(Object::from_def(def, values).expect("one value per field")))
+        Ok(Value::Object(Object::from_parts(def, values)))
     }
 }

@@ -171,9 +171,16 @@ fn nesting_past_the_limit_is_an_error() {
 }
 
 #[test]
+fn a_long_run_of_class_definitions_does_not_recurse() {
+    let def = [b'C', 0x01, b'A', 0x90];
+    let bytes = [def.repeat(300_000), vec![b'N']].concat();
+    assert_eq!(decode(&bytes).unwrap(), Value::Null);
+}
+
+#[test]
 fn trailing_bytes_are_reported() {
-    assert_eq!(kind(&[b'N', b'N']), DecodeErrorKind::TrailingBytes(1));
-    assert_eq!(decode_all(&[b'N', b'N']).unwrap(), vec![Value::Null, Value::Null]);
+    assert_eq!(kind(b"NN"), DecodeErrorKind::TrailingBytes(1));
+    assert_eq!(decode_all(b"NN").unwrap(), vec![Value::Null, Value::Null]);
 }
 
 #[test]

@@ -93,7 +93,13 @@ impl Object {
 
     /// An object from a shared definition; `None` if the value count differs from the field count.
     pub fn from_def(def: Arc<ClassDef>, values: Vec<Value>) -> Option<Self> {
-        (def.fields.len() == values.len()).then_some(Object { def, values })
+        (def.fields.len() == values.len()).then(|| Self::from_parts(def, values))
+    }
+
+    /// For the decoder, which reads exactly one value per field.
+    pub(crate) fn from_parts(def: Arc<ClassDef>, values: Vec<Value>) -> Self {
+        debug_assert_eq!(def.fields.len(), values.len());
+        Object { def, values }
     }
 
     /// The Java class name.

@@ -4,12 +4,15 @@
 
 use libdubbo_core::Value;
 
+/// A check of a decoded value: `Err` says what is wrong.
+pub type CheckFn = Box<dyn Fn(&Value) -> Result<(), String>>;
+
 /// What a vector must decode to.
 pub enum Expect {
     /// Exactly this value (objects by field name, maps by content).
     Value(Value),
     /// A check, for values too large or too JVM-specific to spell out.
-    Check(Box<dyn Fn(&Value) -> Result<(), String>>),
+    Check(CheckFn),
 }
 
 /// Whether our encoder must reproduce the file byte for byte.
