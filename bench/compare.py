@@ -13,3 +13,8 @@ for name in sorted(java):
     low, high = 1e9 / mean["confidence_interval"]["upper_bound"], 1e9 / mean["confidence_interval"]["lower_bound"]
     j = java[name]
     print(f"| {name} | {j['score']:,.0f} ± {j['scoreError']:,.0f} | {ours:,.0f} ({low:,.0f}–{high:,.0f}) | {ours / j['score']:.1f}x |")
+    uncached = criterion_dir / (name + "Uncached") / "new" / "estimates.json"
+    if uncached.exists():
+        mean = json.load(open(uncached))["mean"]
+        alone = 1e9 / mean["point_estimate"]
+        print(f"| {name} (no class cache) | | {alone:,.0f} | {alone / j['score']:.1f}x |")

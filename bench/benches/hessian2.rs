@@ -7,7 +7,7 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use libdubbo_core::hessian2::{self, Encoder};
+use libdubbo_core::hessian2::{self, ClassCache, Decoder, Encoder};
 
 const INPUTS: [(&str, &str); 3] = [("Pojo", "pojo.bin"), ("PojoList", "pojo_list.bin"), ("String64k", "string_64k.bin")];
 
@@ -33,7 +33,12 @@ fn hessian2_bench(c: &mut Criterion) {
                 encoder.bytes().len()
             })
         });
-        group.bench_function(format!("decode{name}"), |b| b.iter(|| hessian2::decode(black_box(&bytes)).unwrap()));
+        // As Dubbo keeps one SerializerFactory, a connection keeps one class cache.
+        let cache = ClassCache::new();
+        group.bench_function(format!("decode{name}"), |b| {
+            b.iter(|| Decoder::new(black_box(&bytes)).class_cache(&cache).read().unwrap())
+        });
+        group.bench_function(format!("decode{name}Uncached"), |b| b.iter(|| hessian2::decode(black_box(&bytes)).unwrap()));
     }
     group.finish();
 }

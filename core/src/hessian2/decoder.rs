@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use super::codes::*;
+use super::class_cache::{ClassCache, MAX_DEF_BYTES};
 use super::string::Utf16Sink;
 use super::{DecodeError, DecodeErrorKind as Kind, Limits};
 use crate::value::{ClassDef, List, Map, Object, Value};
@@ -20,6 +21,7 @@ pub struct Decoder<'a> {
     depth: usize,
     limits: Limits,
     legacy_draft: bool,
+    cache: Option<&'a ClassCache>,
 }
 
 type Result<T> = std::result::Result<T, DecodeError>;
@@ -32,7 +34,14 @@ impl<'a> Decoder<'a> {
 
     /// A reader over `input` with the given limits.
     pub fn with_limits(input: &'a [u8], limits: Limits) -> Self {
-        Decoder { input, pos: 0, classes: Vec::new(), types: Vec::new(), refs: 0, depth: 0, limits, legacy_draft: false }
+        Decoder { input, pos: 0, classes: Vec::new(), types: Vec::new(), refs: 0, depth: 0, limits, legacy_draft: false, cache: None }
+    }
+
+    /// Looks class definitions up in `cache` (and adds new ones) instead of
+    /// parsing each again: see [`ClassCache`].
+    pub fn class_cache(mut self, cache: &'a ClassCache) -> Self {
+        self.cache = Some(cache);
+        self
     }
 
     /// Also reads the pre-1.0 Hessian 2 draft forms some old Caucho writers used:
@@ -70,16 +79,19 @@ impl<'a> Decoder<'a> {
         self.input.len() - self.pos
     }
 
+    #[inline]
     fn byte(&mut self) -> Result<u8> {
         let b = *self.input.get(self.pos).ok_or_else(|| self.error(Kind::UnexpectedEnd))?;
         self.pos += 1;
         Ok(b)
     }
 
+    #[inline]
     fn peek(&self) -> Result<u8> {
         self.input.get(self.pos).copied().ok_or_else(|| self.error(Kind::UnexpectedEnd))
     }
 
+    #[inline]
     fn take(&mut self, n: usize) -> Result<&'a [u8]> {
         if n > self.remaining() {
             return Err(self.error(Kind::UnexpectedEnd));
@@ -89,6 +101,7 @@ impl<'a> Decoder<'a> {
         Ok(s)
     }
 
+    #[inline]
     fn array<const N: usize>(&mut self) -> Result<[u8; N]> {
         let s = self.take(N)?;
         let mut a = [0u8; N];
@@ -96,6 +109,7 @@ impl<'a> Decoder<'a> {
         Ok(a)
     }
 
+    #[inline]
     fn u16(&mut self) -> Result<usize> {
         Ok(u16::from_be_bytes(self.array()?) as usize)
     }
@@ -150,6 +164,7 @@ impl<'a> Decoder<'a> {
         })
     }
 
+    #[inline]
     fn reference(&self, index: i64) -> Result<Value> {
         if index < 0 || index as u64 >= u64::from(self.refs) {
             return Err(self.error(Kind::RefOutOfRange { index, len: self.refs as usize }));
@@ -375,7 +390,9 @@ impl<'a> Decoder<'a> {
 
     fn map_body(&mut self, code: u8) -> Result<Value> {
         let type_name = if code == MAP { Some(self.type_name()?) } else { None };
-        let mut entries = Vec::new();
+        // A map that is not empty usually holds a handful of entries: one allocation, not two.
+        let capacity = if self.peek()? == END { 0 } else { 8.min(self.remaining() / 2) };
+        let mut entries = Vec::with_capacity(capacity);
         while self.peek()? != END {
             let k = self.read()?;
             let v = self.read()?;
@@ -387,6 +404,57 @@ impl<'a> Decoder<'a> {
 
     /// `C name count field*`: a class definition, numbered in order of appearance.
     fn class_def(&mut self) -> Result<()> {
+        let Some(cache) = self.cache else { return self.parse_class_def() };
+        let Some(end) = self.class_def_end() else { return self.parse_class_def() };
+        let bytes = &self.input[self.pos..end];
+        if let Some(def) = cache.get(bytes) {
+            self.classes.push(def);
+            self.pos = end;
+            return Ok(());
+        }
+        self.parse_class_def()?;
+        if let Some(def) = self.classes.last() {
+            cache.insert(bytes, def);
+        }
+        Ok(())
+    }
+
+    /// Where a class definition of ASCII names and a compact field count ends
+    /// (the cacheable kind), found without allocating; `None` for any other.
+    fn class_def_end(&self) -> Option<usize> {
+        let input = self.input;
+        let ascii_string_end = |at: usize| -> Option<usize> {
+            let code = *input.get(at)?;
+            let (len, start) = match code {
+                0x00..=0x1f => (usize::from(code), at + 1),
+                0x30..=0x33 => ((usize::from(code - STRING_SHORT) << 8) | usize::from(*input.get(at + 1)?), at + 2),
+                STRING => (usize::from(u16::from_be_bytes([*input.get(at + 1)?, *input.get(at + 2)?])), at + 3),
+                _ => return None,
+            };
+            input.get(start..start + len).filter(|s| s.is_ascii()).map(|_| start + len)
+        };
+        let mut at = ascii_string_end(self.pos)?;
+        let count = match *input.get(at)? {
+            c @ 0x90..=0xbf => {
+                at += 1;
+                usize::from(c - INT_ZERO)
+            }
+            c @ 0xc8..=0xcf => {
+                at += 2;
+                (usize::from(c - INT_BYTE_ZERO) << 8) | usize::from(*input.get(at - 1)?)
+            }
+            _ => return None,
+        };
+        for _ in 0..count {
+            at = ascii_string_end(at)?;
+            if at - self.pos > MAX_DEF_BYTES {
+                return None;
+            }
+        }
+        Some(at)
+    }
+
+    fn parse_class_def(&mut self) -> Result<()> {
         let name = self.type_string("where a class name should be")?;
         self.class_fields(name)
     }

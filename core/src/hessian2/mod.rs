@@ -5,12 +5,14 @@
 //! message. [`Encoder`] and [`Decoder`] are such streams; [`encode`] and
 //! [`decode`] are shorthands for a stream of one value.
 
+mod class_cache;
 mod codes;
 mod decoder;
 mod encoder;
 mod error;
 mod string;
 
+pub use class_cache::ClassCache;
 pub use decoder::Decoder;
 pub use encoder::Encoder;
 pub use error::{DecodeError, DecodeErrorKind, EncodeError};

@@ -178,6 +178,42 @@ fn a_long_run_of_class_definitions_does_not_recurse() {
 }
 
 #[test]
+fn a_class_cache_reuses_definitions_across_messages() {
+    let user = |name: &str| Value::object("org.example.User", [("name", Value::from(name)), ("age", Value::Int(1))]);
+    let other = Value::object("org.example.User", [("name", Value::from("x")), ("email", Value::Null)]);
+    let cache = ClassCache::new();
+    let decode_with = |bytes: &[u8]| {
+        let mut d = Decoder::new(bytes).class_cache(&cache);
+        let v = d.read().unwrap();
+        d.finish().unwrap();
+        v
+    };
+    let first = decode_with(&enc(user("a")));
+    let second = decode_with(&enc(user("b")));
+    assert_eq!((first.clone(), second.clone()), (user("a"), user("b")));
+    let (a, b) = (first.as_object().unwrap().def(), second.as_object().unwrap().def());
+    assert!(std::sync::Arc::ptr_eq(a, b), "the second message reused the first one's definition");
+    // Same class name, other fields: a definition of its own.
+    assert_eq!(decode_with(&enc(other.clone())), other);
+    assert_eq!(cache.len(), 2);
+}
+
+#[test]
+fn a_class_cache_is_bounded_and_keeps_errors_typed() {
+    let cache = ClassCache::new();
+    for i in 0..1100 {
+        let v = Value::object(format!("x.C{i}"), [("f", Value::Null)]);
+        let bytes = enc(v.clone());
+        assert_eq!(Decoder::new(&bytes).class_cache(&cache).read().unwrap(), v);
+    }
+    assert_eq!(cache.len(), 1024);
+    // Two fields declared, one name given, then an int: the same error as without a cache.
+    let bytes = [b'C', 0x01, b'A', 0x92, 0x01, b'x', 0x90, 0x60, 0x90, 0x90];
+    let err = Decoder::new(&bytes).class_cache(&cache).read().unwrap_err();
+    assert!(matches!(err.kind, DecodeErrorKind::BadClassDef(_)));
+}
+
+#[test]
 fn trailing_bytes_are_reported() {
     assert_eq!(kind(b"NN"), DecodeErrorKind::TrailingBytes(1));
     assert_eq!(decode_all(b"NN").unwrap(), vec![Value::Null, Value::Null]);
