@@ -58,7 +58,8 @@ public final class Main {
                 for (int i = 0; i < c.values().get().size(); i++) {
                     decoded.add(in.readObject());
                 }
-                verdict = in.isEnd() ? c.check().apply(decoded) : "bytes left after the values";
+                // read() gives the next byte, or -1 once the file is all consumed (isEnd() would also accept a 'Z').
+                verdict = in.read() < 0 ? c.check().apply(decoded) : "bytes left after the values";
             } catch (Exception | AssertionError e) {
                 verdict = e.toString();
             }
