@@ -35,7 +35,8 @@ impl Utf16Sink {
             // Fast path: a run of well-formed UTF-8 without surrogates, one unit per char.
             let (run_end, run_units) = scan_run(input, pos, left);
             if run_units > 0 {
-                match std::str::from_utf8(&input[pos..run_end]) {
+                // simdutf8's fast path; on failure std's error tells where the valid part ends.
+                match simdutf8::basic::from_utf8(&input[pos..run_end]).or_else(|_| std::str::from_utf8(&input[pos..run_end])) {
                     Ok(s) => {
                         self.push_str(s);
                         pos = run_end;
