@@ -1,6 +1,7 @@
 //! What each file of `shared/vectors/hessian2-java/` holds, from the generator
-//! that wrote it (hessian.js's `test/java/hessian/Main.java`, Caucho Hessian 4.0),
-//! and whether hessian-lite would write the same bytes.
+//! that wrote it (hessian.js's `test/java/hessian/Main.java`; most files in the
+//! final Hessian 2.0 grammar, four still in the draft one of Caucho 3.1.3), and
+//! whether hessian-lite would write the same bytes.
 
 use libdubbo_core::Value;
 
@@ -27,8 +28,8 @@ pub enum Reencode {
     LegacyDraft,
 }
 
-const CAUCHO_CHUNKS: &str = "Caucho's 4 KiB buffer chunks binary every 4093 bytes, hessian-lite's 8 KiB one every 8189";
-const CAUCHO_SHORT_STRING: &str = "Caucho 4.0 wrote 'S' for 32..1023 units where hessian-lite writes the 0x30 short form";
+const CAUCHO_CHUNKS: &str = "Caucho 4.0.7's 4 KiB buffer chunks binary every 4093 bytes, hessian-lite's 8 KiB one every 8189";
+const CAUCHO_SHORT_STRING: &str = "the Hessian 2.0 draft writer (Caucho 3.1.3) wrote 'S' where hessian-lite writes the 0x30 short form";
 
 fn check(f: impl Fn(&Value) -> Result<(), String> + 'static) -> Expect {
     Expect::Check(Box::new(f))
