@@ -2,6 +2,7 @@
 //!
 //! - [`value`]: the `Value` model of Java data and helpers for the Java types Dubbo users meet.
 //! - [`hessian2`]: the Hessian2 encoder and decoder, wire-exact with Java Dubbo's hessian-lite.
+//! - [`protocol`]: dubbo2 frames as bytes: header, request and response bodies, events.
 //!
 //! ```
 //! use libdubbo_core::{hessian2, Value};
@@ -19,6 +20,7 @@
 #![warn(missing_docs)]
 
 pub mod hessian2;
+pub mod protocol;
 pub mod value;
 
 pub use value::Value;

@@ -21,8 +21,10 @@ pub(super) const MAX_DEF_BYTES: usize = 4096;
 /// decoders and threads; bounded, so hostile peers cannot grow it without end.
 #[derive(Debug, Default)]
 pub struct ClassCache {
-    defs: Mutex<HashMap<Box<[u8]>, Arc<ClassDef>, BuildHasherDefault<Fnv>>>,
+    defs: Mutex<DefsByBytes>,
 }
+
+type DefsByBytes = HashMap<Box<[u8]>, Arc<ClassDef>, BuildHasherDefault<Fnv>>;
 
 impl ClassCache {
     /// An empty cache.
