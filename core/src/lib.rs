@@ -21,6 +21,7 @@
 
 pub mod hessian2;
 pub mod protocol;
+pub mod transport;
 pub mod value;
 
 pub use value::Value;
