@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite (the README's test command): the Rust workspace's tests,
-# Hessian2 round trips with Java's hessian-lite in both directions, and a bounded
-# fuzz run of the decoder. Needs cargo, java and mvn (`.ci/run` installs them).
+# Hessian2 round trips with Java's hessian-lite in both directions, dubbo2 calls
+# with real Java Dubbo 3.3 and 3.2 peers in both directions, and bounded fuzz
+# runs. Needs cargo, java and mvn (`.ci/run` installs them).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -15,11 +16,24 @@ cargo build --workspace --all-targets --locked
 echo "== hessian-lite (Java) writes its vectors"
 bash tests/hessian-lite/peer.sh write "$work/java"
 
-echo "== cargo test (decodes Java's vectors, writes ours for Java)"
+echo "== Java Dubbo peers (3.3.x by default, and 3.2.x) for the interop tests"
+dubbo32=3.2.19
+peer=tests/interop/java
+# Clean builds, one version after the other: classes must be compiled against their own Dubbo.
+mvn -q -B -f "$peer/pom.xml" clean package -DskipTests -Ddubbo.version="$dubbo32" -Dpeer.jar="dubbo-peer-$dubbo32.jar"
+cp "$peer/target/dubbo-peer-$dubbo32.jar" "$work/"
+mvn -q -B -f "$peer/pom.xml" clean package -DskipTests
+
+echo "== cargo test (Java's vectors, hessian-lite round trips, Java Dubbo 3.3 both ways)"
 if [ ! -d ../shared/vectors/hessian2-java ]; then
   echo "note: ../shared is absent: the Caucho vector test skips; the hessian-lite round trips still run"
 fi
-LIBDUBBO_HESSIAN_LITE_DIR="$work" cargo test --workspace --locked 2>&1 | tee "$work/cargo-test.log"
+LIBDUBBO_HESSIAN_LITE_DIR="$work" LIBDUBBO_JAVA_PEER_JAR="$root/$peer/target/dubbo-peer.jar" \
+  cargo test --workspace --locked 2>&1 | tee "$work/cargo-test.log"
+
+echo "== cargo test against Java Dubbo $dubbo32 both ways"
+LIBDUBBO_JAVA_PEER_JAR="$work/dubbo-peer-$dubbo32.jar" \
+  cargo test --locked -p libdubbo-core --test java_provider --test java_consumer 2>&1 | tee -a "$work/cargo-test.log"
 
 echo "== hessian-lite (Java) reads what we wrote"
 bash tests/hessian-lite/peer.sh check "$work/rust" | tee "$work/java-check.log"

@@ -1,0 +1,53 @@
+package org.example;
+
+import java.util.concurrent.CountDownLatch;
+
+import org.apache.dubbo.config.ApplicationConfig;
+import org.apache.dubbo.config.ProtocolConfig;
+import org.apache.dubbo.config.RegistryConfig;
+import org.apache.dubbo.config.ServiceConfig;
+import org.apache.dubbo.config.bootstrap.DubboBootstrap;
+
+/**
+ * Exports {@link GreeterImpl} on dubbo://127.0.0.1:PORT with no registry, hessian2 only,
+ * prints {@code READY <port>} and serves until killed.
+ */
+final class ProviderMain {
+    private ProviderMain() {}
+
+    static void run(int port, String version, String group) throws InterruptedException {
+        // Bind the loopback address only. Dubbo treats a configured 127.x host as "not a real
+        // host" and would otherwise bind 0.0.0.0; DUBBO_IP_TO_BIND is the override it honours.
+        PeerMain.defaultProperty("DUBBO_IP_TO_BIND", "::ffff:127.0.0.1");
+
+        ApplicationConfig app = new ApplicationConfig("java-peer-provider");
+        app.setQosEnable(false);
+        app.setLogger("slf4j");
+
+        ProtocolConfig protocol = new ProtocolConfig("dubbo", port);
+        protocol.setHost("127.0.0.1");
+        protocol.setSerialization("hessian2");
+        // 3.2 defaults to "fastjson2,hessian2"; pin hessian2 so Java consumers send hessian2.
+        protocol.setPreferSerialization("hessian2");
+
+        ServiceConfig<Greeter> service = new ServiceConfig<>();
+        service.setInterface(Greeter.class);
+        service.setRef(new GreeterImpl());
+        if (version != null) {
+            service.setVersion(version);
+        }
+        if (group != null) {
+            service.setGroup(group);
+        }
+
+        DubboBootstrap.getInstance()
+                .application(app)
+                .registry(new RegistryConfig(RegistryConfig.NO_AVAILABLE))
+                .protocol(protocol)
+                .service(service)
+                .start();
+
+        System.out.println("READY " + port);
+        new CountDownLatch(1).await();
+    }
+}
