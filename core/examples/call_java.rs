@@ -13,14 +13,7 @@ use libdubbo_core::Value;
 const GREETER: &str = "org.example.Greeter";
 
 fn call(method: &str, descriptor: &str, args: Vec<Value>) -> Invocation {
-    let mut inv = Invocation::new(GREETER, method, descriptor, args);
-    inv.attachments = vec![
-        ("path".into(), Value::from(GREETER)),
-        ("interface".into(), Value::from(GREETER)),
-        ("version".into(), Value::from("0.0.0")),
-        ("timeout".into(), Value::from("3000")),
-    ];
-    inv
+    Invocation::new(GREETER, method, descriptor, args).with_consumer_attachments(3000)
 }
 
 #[tokio::main]

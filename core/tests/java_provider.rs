@@ -52,13 +52,7 @@ fn start_provider(jar: &str) -> JavaProvider {
 
 /// A call as a Java 3.3 consumer makes it: version 0.0.0, path/interface/version attachments.
 fn call(method: &str, descriptor: &str, args: Vec<Value>) -> Invocation {
-    let mut inv = Invocation::new(GREETER, method, descriptor, args);
-    for key in ["path", "interface"] {
-        inv.attachments.push((key.into(), Value::from(GREETER)));
-    }
-    inv.attachments.push(("version".into(), Value::from("0.0.0")));
-    inv.attachments.push(("timeout".into(), Value::from("5000")));
-    inv
+    Invocation::new(GREETER, method, descriptor, args).with_consumer_attachments(5000)
 }
 
 fn user(name: &str, age: i32) -> Value {

@@ -44,6 +44,20 @@ impl Invocation {
         }
     }
 
+    /// Adds the attachments a Java 3.3 consumer sends with every call (facts
+    /// §1.8): `path`, `interface`, `version`, and `timeout` as a string of millis.
+    pub fn with_consumer_attachments(mut self, timeout_ms: u64) -> Self {
+        for (key, value) in [
+            ("path", self.path.clone()),
+            ("interface", self.path.clone()),
+            ("version", self.version.clone()),
+            ("timeout", timeout_ms.to_string()),
+        ] {
+            self.attachments.push((key.to_owned(), Value::String(value)));
+        }
+        self
+    }
+
     /// The body as one Hessian2 stream; the descriptor must name one type per argument.
     pub fn encode_body(&self) -> Result<Vec<u8>, ProtocolError> {
         let types = JavaType::parse_descriptors(&self.descriptor)

@@ -58,6 +58,13 @@ fn request_body_is_java_s_say_hello() {
 }
 
 #[test]
+fn consumer_attachments_are_java_s() {
+    let call = Invocation::new("x.S", "m", "", vec![]).with_consumer_attachments(1000);
+    let keys: Vec<(&str, &str)> = call.attachments.iter().map(|(k, v)| (k.as_str(), v.as_str().unwrap())).collect();
+    assert_eq!(keys, [("path", "x.S"), ("interface", "x.S"), ("version", "0.0.0"), ("timeout", "1000")]);
+}
+
+#[test]
 fn request_arguments_are_counted_by_the_descriptor() {
     let args = vec![Value::Int(1), Value::int_array(&[2]), Value::Null, Value::Long(3)];
     let call = Invocation::new("x.S", "m", "I[ILjava/lang/String;J", args);
