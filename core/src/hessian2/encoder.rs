@@ -32,11 +32,6 @@ impl Encoder {
         Encoder { limits, ..Self::default() }
     }
 
-    /// A new stream that appends to `buf` (e.g. after a frame header).
-    pub fn with_buffer(buf: Vec<u8>, limits: Limits) -> Self {
-        Encoder { buf, limits, ..Self::default() }
-    }
-
     /// The bytes written so far.
     pub fn bytes(&self) -> &[u8] {
         &self.buf
