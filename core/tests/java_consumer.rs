@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use libdubbo_core::protocol::{Invocation, Outcome, RpcResult};
-use libdubbo_core::transport::{Handler, Server, ServerOptions};
+use libdubbo_core::transport::{Exports, Handler, Server, ServerOptions};
 use libdubbo_core::Value;
 
 /// `org.example.Greeter`, as `GreeterImpl.java` implements it.
@@ -71,9 +71,9 @@ async fn a_java_consumer_calls_our_server() {
         return;
     };
     let handler: Handler = Arc::new(|inv| {
-        Box::pin(async move { RpcResult { outcome: greeter(inv).await, attachments: None } })
+        Box::pin(async move { Ok(RpcResult { outcome: greeter(inv).await, attachments: None }) })
     });
-    let server = Server::bind("127.0.0.1:0".parse().unwrap(), handler, ServerOptions::default()).await.unwrap();
+    let server = Server::bind("127.0.0.1:0".parse().unwrap(), Arc::new(Exports::any(handler)), ServerOptions::default()).await.unwrap();
     let url = format!("dubbo://{}", server.local_addr());
 
     let output = tokio::task::spawn_blocking(move || {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use libdubbo_core::protocol::{Frame, Invocation, Kind, Outcome, RpcResult, Status, DEFAULT_PAYLOAD, READONLY_BODY};
-use libdubbo_core::transport::{ClientOptions, Connection, Handler, Server, ServerOptions, TransportError};
+use libdubbo_core::transport::{ClientOptions, Connection, Exports, Handler, Server, ServerOptions, TransportError};
 use libdubbo_core::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -31,14 +31,14 @@ async fn echo_server(calls: Arc<AtomicUsize>) -> Server {
             }
             if inv.method == "fail" {
                 let e = Value::throwable("org.example.GreeterException", Some("no"), None);
-                return RpcResult { outcome: Outcome::Exception(e), attachments: None };
+                return Ok(RpcResult { outcome: Outcome::Exception(e), attachments: None });
             }
             let mut attachments = vec![("seen".to_owned(), Value::from(inv.attachments.len() as i32))];
             attachments.extend(inv.attachments.into_iter().filter(|(k, _)| k == "trace-id"));
-            RpcResult { outcome: Outcome::Value(inv.args.into_iter().next().unwrap_or(Value::Null)), attachments: Some(attachments) }
+            Ok(RpcResult { outcome: Outcome::Value(inv.args.into_iter().next().unwrap_or(Value::Null)), attachments: Some(attachments) })
         })
     });
-    Server::bind(LOOPBACK.parse().unwrap(), handler, ServerOptions::default()).await.unwrap()
+    Server::bind(LOOPBACK.parse().unwrap(), Arc::new(Exports::any(handler)), ServerOptions::default()).await.unwrap()
 }
 
 async fn connect(addr: SocketAddr) -> Connection {
@@ -134,7 +134,7 @@ async fn an_undecodable_request_gets_bad_request() {
     let (reply, _) = Frame::parse(&buf[..n], DEFAULT_PAYLOAD).unwrap().unwrap();
     assert_eq!(reply.header.kind, Kind::Response { status: Status::BadRequest, event: false });
     assert_eq!(reply.header.id, 9);
-    let message = libdubbo_core::protocol::decode_error_body(&reply.body).unwrap();
+    let message = libdubbo_core::protocol::decode_error_body(2, &reply.body).unwrap();
     assert!(message.starts_with("Fail to decode request due to:"), "{message}");
 }
 

@@ -9,7 +9,8 @@ fuzz_target!(|data: &[u8]| {
     // The data as a whole body, each way.
     let _ = Invocation::decode_body(data, None);
     let _ = RpcResult::decode_body(data, None);
-    let _ = decode_error_body(data);
+    let _ = decode_error_body(2, data);
+    let _ = decode_error_body(23, data);
     // The data as a stream of frames, with a small payload limit.
     let mut rest = data;
     while let Ok(Some((frame, used))) = Frame::parse(rest, 4096) {

@@ -18,6 +18,9 @@ pub enum ProtocolError {
         len: usize,
         /// The limit.
         max: usize,
+        /// The frame's header, when a received frame was too large (its body can be
+        /// skipped and the stream read on).
+        header: Option<super::Header>,
     },
     /// A body in a serialization libdubbo does not read (fastjson2 = 23 from Java 3.2 peers).
     #[error("unsupported serialization id {0} (libdubbo reads hessian2, id 2)")]

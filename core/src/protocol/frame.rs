@@ -26,7 +26,7 @@ impl Frame {
         let body_len = u32::try_from(body.len())
             .ok()
             .filter(|&n| n as usize <= max_payload)
-            .ok_or(ProtocolError::PayloadTooLarge { len: body.len(), max: max_payload })?;
+            .ok_or(ProtocolError::PayloadTooLarge { len: body.len(), max: max_payload, header: None })?;
         Ok(Frame { header: Header { kind, serialization: serialization::HESSIAN2, id, body_len }, body })
     }
 
@@ -34,6 +34,14 @@ impl Frame {
     pub fn heartbeat(id: i64) -> Frame {
         let header = Header { kind: Kind::Request { twoway: true, event: true }, serialization: serialization::HESSIAN2, id, body_len: 1 };
         Frame { header, body: HEARTBEAT_BODY.to_vec() }
+    }
+
+    /// A provider's one-way notice that it is shutting down (`"R"`), or that it
+    /// serves again (`"W"`, `readonly` false).
+    pub fn readonly_event(id: i64, readonly: bool) -> Frame {
+        let body = if readonly { READONLY_BODY } else { WRITEABLE_BODY };
+        let header = Header { kind: Kind::Request { twoway: false, event: true }, serialization: serialization::HESSIAN2, id, body_len: 2 };
+        Frame { header, body: body.to_vec() }
     }
 
     /// The reply to a heartbeat request: same id and serialization, its body echoed.

@@ -85,9 +85,10 @@ impl Header {
         };
         let id = i64::from_be_bytes(bytes[4..12].try_into().unwrap_or_default());
         let body_len = u32::from_be_bytes(bytes[12..16].try_into().unwrap_or_default());
+        let header = Header { kind, serialization: flag & SERIALIZATION_MASK, id, body_len };
         if body_len as usize > max_payload {
-            return Err(ProtocolError::PayloadTooLarge { len: body_len as usize, max: max_payload });
+            return Err(ProtocolError::PayloadTooLarge { len: body_len as usize, max: max_payload, header: Some(header) });
         }
-        Ok(Header { kind, serialization: flag & SERIALIZATION_MASK, id, body_len })
+        Ok(header)
     }
 }

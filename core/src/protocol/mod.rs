@@ -3,7 +3,9 @@
 //! reads and writes these frames.
 
 mod error;
+mod fastjson2;
 mod frame;
+mod generic;
 mod header;
 mod request;
 mod response;
@@ -11,6 +13,7 @@ mod status;
 
 pub use error::ProtocolError;
 pub use frame::{Frame, HEARTBEAT_BODY, READONLY_BODY, WRITEABLE_BODY};
+pub use generic::{generalize, realize, ECHO, ECHO_DESCRIPTOR, GENERIC_DESCRIPTOR, GENERIC_KEY, INVOKE, INVOKE_ASYNC};
 pub use header::{serialization, Header, Kind, DEFAULT_PAYLOAD, HEADER_LEN, MAGIC};
 pub use request::{Invocation, DEFAULT_VERSION, DUBBO_VERSION};
 pub use response::{decode_error_body, encode_error_body, Outcome, RpcResult};

@@ -80,8 +80,14 @@ pub fn encode_error_body(message: &str) -> Vec<u8> {
     e.into_bytes()
 }
 
-/// Reads a non-OK response's message.
-pub fn decode_error_body(body: &[u8]) -> Result<String, ProtocolError> {
+/// Reads a non-OK response's message, in the serialization its header names:
+/// a Java 3.2 provider writes it in fastjson2 whatever the request used.
+pub fn decode_error_body(serialization: u8, body: &[u8]) -> Result<String, ProtocolError> {
+    match serialization {
+        super::serialization::HESSIAN2 => {}
+        super::serialization::FASTJSON2 => return Ok(super::fastjson2::read_string(body)?.unwrap_or_default()),
+        other => return Err(ProtocolError::UnsupportedSerialization(other)),
+    }
     match crate::hessian2::decode(body)? {
         Value::String(s) => Ok(s),
         Value::Null => Ok(String::new()),

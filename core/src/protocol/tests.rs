@@ -111,8 +111,8 @@ fn response_flags_cover_values_nulls_and_exceptions() {
 #[test]
 fn error_bodies_are_one_string() {
     let body = encode_error_body("Service not found");
-    assert_eq!(decode_error_body(&body).unwrap(), "Service not found");
-    assert!(decode_error_body(&[0x90]).is_err());
+    assert_eq!(decode_error_body(2, &body).unwrap(), "Service not found");
+    assert!(decode_error_body(2, &[0x90]).is_err());
 }
 
 #[test]
@@ -151,10 +151,10 @@ fn bad_magic_and_oversized_bodies_are_errors() {
     let big = Header { kind: Kind::Response { status: Status::Ok, event: false }, serialization: 2, id: 1, body_len: 9 << 20 };
     assert_eq!(
         Frame::parse(&big.encode(), DEFAULT_PAYLOAD),
-        Err(ProtocolError::PayloadTooLarge { len: 9 << 20, max: DEFAULT_PAYLOAD })
+        Err(ProtocolError::PayloadTooLarge { len: 9 << 20, max: DEFAULT_PAYLOAD, header: Some(big) })
     );
     assert!(matches!(
         Frame::new(Kind::Request { twoway: true, event: false }, 1, vec![0; 11], 10),
-        Err(ProtocolError::PayloadTooLarge { len: 11, max: 10 })
+        Err(ProtocolError::PayloadTooLarge { len: 11, max: 10, header: None })
     ));
 }

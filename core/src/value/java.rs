@@ -119,6 +119,25 @@ impl JavaType {
         }
     }
 
+    /// Reads a Java type name as generic calls carry it: `int`, `java.lang.String`,
+    /// `Class.getName()` array forms (`[I`, `[Ljava.lang.String;`) and `java.lang.String[]`.
+    pub fn from_name(name: &str) -> Option<JavaType> {
+        let name = name.trim();
+        if let Some(elem) = name.strip_suffix("[]") {
+            return Some(JavaType::Array(Box::new(Self::from_name(elem)?)));
+        }
+        if name.starts_with('[') {
+            return match Self::parse_one(&name.replace('.', "/"))? {
+                (t, "") => Some(t),
+                _ => None,
+            };
+        }
+        if name.is_empty() || name.contains(['/', ';', '[']) {
+            return None;
+        }
+        Some(PRIMITIVES.iter().find(|p| p.2 == name).map_or_else(|| JavaType::class(name), |p| p.0.clone()))
+    }
+
     /// Parses a concatenation of descriptors, as in a Dubbo request (`ILjava/lang/String;[I`).
     pub fn parse_descriptors(text: &str) -> Option<Vec<JavaType>> {
         let mut rest = text;

@@ -58,6 +58,13 @@ fn java_type_names_and_descriptors() {
     let round: String = types.iter().map(JavaType::descriptor).collect();
     assert_eq!(round, "ILjava/lang/Integer;[I[Ljava/lang/String;JZ");
     assert_eq!(JavaType::parse_descriptors("Ljava/lang/String"), None);
+    // Generic calls name types as Class.getName() does, or with `[]`.
+    for (name, descriptor) in [("int", "I"), ("java.lang.String", "Ljava/lang/String;"), ("[I", "[I"),
+        ("[Ljava.lang.String;", "[Ljava/lang/String;"), ("org.example.User[]", "[Lorg/example/User;")] {
+        assert_eq!(JavaType::from_name(name).map(|t| t.descriptor()).as_deref(), Some(descriptor), "{name}");
+    }
+    assert_eq!(JavaType::from_name(""), None);
+    assert_eq!(JavaType::from_name("[Ljava.lang.String"), None);
     assert_eq!(JavaType::of_value(&Value::int_array(&[1])).descriptor(), "[I");
     assert_eq!(JavaType::of_value(&Value::string_array::<&str>(&[])).name(), "[Ljava.lang.String;");
     assert_eq!(JavaType::of_value(&Value::Long(1)).name(), "java.lang.Long");
