@@ -1,6 +1,7 @@
 //! The client side of one TCP connection: many calls in flight, told apart by
 //! request id; one deadline per call; every pending call failed, never
-//! forgotten, when the connection ends.
+//! forgotten, when the connection ends; a heartbeat when the provider has been
+//! quiet, and the connection dropped when heartbeats go unanswered.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -10,10 +11,12 @@ use std::time::Duration;
 
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, oneshot, watch};
+use tokio::time::Instant;
 
-use super::io::{write_batches, FrameReader};
+use super::io::{write_batches, FrameReader, Incoming};
 use super::TransportError;
-use crate::protocol::{decode_error_body, serialization, Frame, Invocation, Kind, RpcResult, Status, DEFAULT_PAYLOAD};
+use crate::hessian2::ClassCache;
+use crate::protocol::{decode_error_body, serialization, Frame, Invocation, Kind, ProtocolError, RpcResult, Status, DEFAULT_PAYLOAD};
 
 /// Connection settings, with Java Dubbo's defaults.
 #[derive(Debug, Clone)]
@@ -22,19 +25,32 @@ pub struct ClientOptions {
     pub max_payload: usize,
     /// Calls allowed in flight before new ones fail with `Overloaded`.
     pub max_in_flight: usize,
-    /// Deadline for establishing the connection.
+    /// Deadline for establishing the connection (Java's `connect.timeout`, 3 s).
     pub connect_timeout: Duration,
+    /// Quiet time after which a heartbeat is sent (Java's `heartbeat`, 60 s); after
+    /// [`MISSED_HEARTBEATS`] of them with nothing read, the connection is closed.
+    pub heartbeat: Duration,
 }
+
+/// Heartbeats sent with nothing read back before the connection is given up
+/// (Java's idle timeout is 3 × `heartbeat`).
+pub const MISSED_HEARTBEATS: u32 = 3;
 
 impl Default for ClientOptions {
     fn default() -> Self {
-        ClientOptions { max_payload: DEFAULT_PAYLOAD, max_in_flight: 10_000, connect_timeout: Duration::from_secs(3) }
+        ClientOptions {
+            max_payload: DEFAULT_PAYLOAD,
+            max_in_flight: 10_000,
+            connect_timeout: Duration::from_secs(3),
+            heartbeat: Duration::from_secs(60),
+        }
     }
 }
 
+/// What a pending call receives: the response frame, or why there is none.
 type Reply = Result<Frame, TransportError>;
 
-/// State shared by the handle, the reader task and the writer task.
+/// State shared by the handles, the reader task and the writer task.
 struct Shared {
     pending: Mutex<HashMap<i64, oneshot::Sender<Reply>>>,
     /// Why the connection ended, once it has.
@@ -42,6 +58,8 @@ struct Shared {
     readonly: AtomicBool,
     next_id: AtomicI64,
     options: ClientOptions,
+    /// Class definitions seen on this connection, reused by every response decoded.
+    classes: ClassCache,
     /// Turns true when the connection ends, to stop its reader and writer.
     stop: watch::Sender<bool>,
 }
@@ -71,6 +89,17 @@ impl Shared {
     fn closed_reason(&self) -> Option<String> {
         self.closed.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
+
+    /// Hands a reply to the call waiting for `id`, if any still is.
+    fn complete(&self, id: i64, reply: Reply) {
+        let waiter = self.pending.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
+        match waiter {
+            Some(tx) => {
+                let _ = tx.send(reply);
+            }
+            None => tracing::debug!(id, "response for no pending call (late or unknown)"),
+        }
+    }
 }
 
 /// One multiplexed connection to a provider (Java shares one per address).
@@ -99,13 +128,20 @@ impl std::fmt::Debug for Connection {
 }
 
 impl Connection {
-    /// Connects to a provider and starts the connection's reader and writer tasks
-    /// on the current tokio runtime.
+    /// Connects to a provider within `options.connect_timeout` and starts the
+    /// connection's reader and writer tasks on the current tokio runtime.
     pub async fn connect(peer: SocketAddr, options: ClientOptions) -> Result<Connection, TransportError> {
-        let deadline = options.connect_timeout;
-        let stream = tokio::time::timeout(deadline, TcpStream::connect(peer))
+        let deadline = Instant::now() + options.connect_timeout;
+        Self::connect_by(peer, options, deadline).await
+    }
+
+    /// Connects, giving up at `deadline` (or at the connect timeout, if sooner).
+    pub async fn connect_by(peer: SocketAddr, options: ClientOptions, deadline: Instant) -> Result<Connection, TransportError> {
+        let deadline = deadline.min(Instant::now() + options.connect_timeout);
+        let stream = tokio::time::timeout_at(deadline, TcpStream::connect(peer))
             .await
-            .map_err(|_| TransportError::Timeout(deadline.as_millis() as u64))??;
+            .map_err(|_| TransportError::Timeout(options.connect_timeout.as_millis() as u64))?
+            .map_err(|e| TransportError::Io(format!("connect to {peer}: {e}")))?;
         stream.set_nodelay(true)?;
         let (read, write) = stream.into_split();
         // Java starts request ids at a random value; any start works, distinct ones help in logs.
@@ -116,6 +152,7 @@ impl Connection {
             readonly: AtomicBool::new(false),
             next_id: AtomicI64::new(start & 0x0fff_ffff_ffff),
             options,
+            classes: ClassCache::new(),
             stop: watch::channel(false).0,
         });
         let (writer, queue) = mpsc::channel(1024);
@@ -136,19 +173,38 @@ impl Connection {
         self.peer
     }
 
-    /// False once the connection has ended; also false while the provider says it is
+    /// False once the connection has ended.
+    pub fn is_open(&self) -> bool {
+        self.shared.closed_reason().is_none()
+    }
+
+    /// False once the connection has ended, and while the provider says it is
     /// read-only (shutting down), when new calls should go elsewhere.
     pub fn is_available(&self) -> bool {
-        self.shared.closed_reason().is_none() && !self.shared.readonly.load(Ordering::Relaxed)
+        self.is_open() && !self.shared.readonly.load(Ordering::Relaxed)
+    }
+
+    /// Why the connection ended, once it has.
+    pub fn closed_reason(&self) -> Option<String> {
+        self.shared.closed_reason()
     }
 
     /// Calls and waits for the result; `timeout` covers sending and waiting.
     pub async fn call(&self, invocation: &Invocation, timeout: Duration) -> Result<RpcResult, TransportError> {
+        self.call_within(invocation, Instant::now() + timeout, timeout).await
+    }
+
+    /// Calls and waits for the result until `deadline`.
+    pub async fn call_by(&self, invocation: &Invocation, deadline: Instant) -> Result<RpcResult, TransportError> {
+        self.call_within(invocation, deadline, deadline.saturating_duration_since(Instant::now())).await
+    }
+
+    /// `budget` is what the caller gave the call in all, for the timeout error.
+    async fn call_within(&self, invocation: &Invocation, deadline: Instant, budget: Duration) -> Result<RpcResult, TransportError> {
         let body = invocation.encode_body()?;
-        let id = self.next_id();
-        let frame = Frame::new(Kind::Request { twoway: true, event: false }, id, body, self.shared.options.max_payload)?;
-        let reply = self.exchange(frame, timeout).await?;
-        response_result(reply)
+        let frame = Frame::new(Kind::Request { twoway: true, event: false }, self.next_id(), body, self.shared.options.max_payload)?;
+        let reply = self.exchange(frame, deadline, budget).await?;
+        response_result(reply, &self.shared.classes)
     }
 
     /// Sends a call that expects no response (Java's oneway).
@@ -161,7 +217,7 @@ impl Connection {
 
     /// Sends a heartbeat and waits for its echo.
     pub async fn heartbeat(&self, timeout: Duration) -> Result<(), TransportError> {
-        let reply = self.exchange(Frame::heartbeat(self.next_id()), timeout).await?;
+        let reply = self.exchange(Frame::heartbeat(self.next_id()), Instant::now() + timeout, timeout).await?;
         if reply.is_heartbeat() { Ok(()) } else { Err(TransportError::Closed("heartbeat answered by a non-heartbeat".into())) }
     }
 
@@ -170,12 +226,17 @@ impl Connection {
         self.shared.close("closed by the client", true);
     }
 
+    /// Calls waiting for a reply right now.
+    pub fn in_flight(&self) -> usize {
+        self.shared.pending.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
     fn next_id(&self) -> i64 {
         self.shared.next_id.fetch_add(1, Ordering::Relaxed)
     }
 
     /// Registers a pending reply, sends the frame and waits, all under one deadline.
-    async fn exchange(&self, frame: Frame, timeout: Duration) -> Result<Frame, TransportError> {
+    async fn exchange(&self, frame: Frame, deadline: Instant, budget: Duration) -> Result<Frame, TransportError> {
         let id = frame.header.id;
         let (tx, rx) = oneshot::channel();
         {
@@ -188,14 +249,14 @@ impl Connection {
             }
             pending.insert(id, tx);
         }
-        let waited = tokio::time::timeout(timeout, async {
+        let waited = tokio::time::timeout_at(deadline, async {
             self.send(frame.to_bytes()).await?;
             rx.await.unwrap_or_else(|_| Err(TransportError::Closed("reply dropped".into())))
         })
         .await;
         // Whatever happened, the id is no longer pending (a late reply is dropped).
         self.shared.pending.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
-        waited.unwrap_or(Err(TransportError::Timeout(timeout.as_millis() as u64)))
+        waited.unwrap_or_else(|_| Err(TransportError::Timeout(budget.as_millis() as u64)))
     }
 
     async fn send(&self, bytes: Vec<u8>) -> Result<(), TransportError> {
@@ -207,31 +268,57 @@ impl Connection {
 }
 
 /// A response frame as a call's result: OK bodies decode, others carry the provider's message.
-fn response_result(reply: Frame) -> Result<RpcResult, TransportError> {
+fn response_result(reply: Frame, classes: &ClassCache) -> Result<RpcResult, TransportError> {
     let Kind::Response { status, .. } = reply.header.kind else {
         return Err(TransportError::Closed("a request arrived where a response was expected".into()));
     };
+    if status != Status::Ok {
+        let message = decode_error_body(reply.header.serialization, &reply.body)
+            .unwrap_or_else(|e| format!("(unreadable error body: {e})"));
+        return Err(TransportError::Remote { status, message });
+    }
     if reply.header.serialization != serialization::HESSIAN2 {
-        return Err(crate::protocol::ProtocolError::UnsupportedSerialization(reply.header.serialization).into());
+        return Err(ProtocolError::UnsupportedSerialization(reply.header.serialization).into());
     }
-    if status == Status::Ok {
-        return Ok(RpcResult::decode_body(&reply.body, None)?);
-    }
-    let message = decode_error_body(&reply.body).unwrap_or_else(|e| format!("(unreadable error body: {e})"));
-    Err(TransportError::Remote { status, message })
+    Ok(RpcResult::decode_body(&reply.body, Some(classes))?)
 }
 
 /// Reads frames and routes them: responses to their pending call, heartbeats
-/// answered, readonly events noted. A malformed frame ends the connection.
+/// answered, readonly events noted; sends a heartbeat after `heartbeat` of quiet
+/// and gives up after [`MISSED_HEARTBEATS`]. A malformed frame ends the connection.
 async fn read_loop(mut reader: FrameReader, shared: Arc<Shared>, writer: mpsc::Sender<Vec<u8>>) {
     let mut stop = shared.stop.subscribe();
+    let quiet = shared.options.heartbeat;
+    let mut missed = 0;
     loop {
         let next = tokio::select! {
             _ = stop.wait_for(|&s| s) => return,
-            next = reader.next() => next,
+            next = tokio::time::timeout(quiet, reader.next()) => next,
         };
+        let next = match next {
+            Ok(next) => next,
+            Err(_) if missed >= MISSED_HEARTBEATS => {
+                return shared.close(&format!("no reply to {MISSED_HEARTBEATS} heartbeats in {:?}", quiet * (missed + 1)), false)
+            }
+            Err(_) => {
+                missed += 1;
+                let id = shared.next_id.fetch_add(1, Ordering::Relaxed);
+                tracing::debug!(id, missed, "idle: sending a heartbeat");
+                let _ = writer.try_send(Frame::heartbeat(id).to_bytes());
+                continue;
+            }
+        };
+        missed = 0;
         match next {
-            Ok(Some(frame)) => route(frame, &shared, &writer).await,
+            Ok(Some(Incoming::Frame(frame))) => route(frame, &shared, &writer).await,
+            // Java's consumer turns an oversized response into CLIENT_ERROR for that call alone.
+            Ok(Some(Incoming::Oversize { header, max })) => {
+                let message = format!("Data length too large: {}, max payload: {max}", header.body_len);
+                tracing::warn!(id = header.id, %message, "skipped an oversized frame from the provider");
+                if matches!(header.kind, Kind::Response { .. }) {
+                    shared.complete(header.id, Err(TransportError::Remote { status: Status::ClientError, message }));
+                }
+            }
             Ok(None) => return shared.close("the provider closed the connection", false),
             Err(TransportError::Protocol(e)) => return shared.close(&format!("malformed frame from the provider: {e}"), false),
             Err(e) => return shared.close(&e.to_string(), false),
@@ -247,17 +334,12 @@ async fn route(frame: Frame, shared: &Shared, writer: &mpsc::Sender<Vec<u8>>) {
         Kind::Request { .. } if frame.is_heartbeat() => {
             let _ = writer.send(Frame::heartbeat_reply(&frame).to_bytes()).await;
         }
-        Kind::Request { .. } if frame.is_readonly_event() => shared.readonly.store(true, Ordering::Relaxed),
         Kind::Request { .. } if frame.is_writeable_event() => shared.readonly.store(false, Ordering::Relaxed),
-        Kind::Request { .. } => tracing::debug!(id = frame.header.id, "ignored a request sent to a client"),
-        Kind::Response { .. } => {
-            let waiter = shared.pending.lock().unwrap_or_else(|p| p.into_inner()).remove(&frame.header.id);
-            match waiter {
-                Some(tx) => {
-                    let _ = tx.send(Ok(frame));
-                }
-                None => tracing::debug!(id = frame.header.id, "response for no pending call (late or unknown)"),
-            }
+        Kind::Request { .. } if frame.is_readonly_event() => {
+            tracing::info!("the provider is shutting down (readonly event)");
+            shared.readonly.store(true, Ordering::Relaxed)
         }
+        Kind::Request { .. } => tracing::debug!(id = frame.header.id, "ignored a request sent to a client"),
+        Kind::Response { .. } => shared.complete(frame.header.id, Ok(frame)),
     }
 }

@@ -6,37 +6,65 @@ use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::sync::{mpsc, watch};
 
 use super::TransportError;
-use crate::protocol::Frame;
+use crate::protocol::{Frame, Header, ProtocolError};
 
-/// Reads whole frames from one socket.
+/// What the reader got: a frame, or the header of one whose body was over the
+/// payload limit and has been skipped (Java answers those with an error status
+/// rather than dropping the connection).
+pub(super) enum Incoming {
+    Frame(Frame),
+    Oversize { header: Header, max: usize },
+}
+
+/// Reads whole frames from one socket. Its buffer never holds more than one
+/// frame of at most `max_payload` bytes plus one read.
 pub(super) struct FrameReader {
     socket: OwnedReadHalf,
     buf: Vec<u8>,
     start: usize,
     chunk: Box<[u8]>,
     max_payload: usize,
+    /// Body bytes of an oversized frame still to be thrown away.
+    skip: u64,
 }
 
 impl FrameReader {
     pub(super) fn new(socket: OwnedReadHalf, max_payload: usize) -> Self {
-        FrameReader { socket, buf: Vec::new(), start: 0, chunk: vec![0; 64 * 1024].into(), max_payload }
+        FrameReader { socket, buf: Vec::new(), start: 0, chunk: vec![0; 64 * 1024].into(), max_payload, skip: 0 }
     }
 
     /// The next frame, or `None` when the peer closed between frames. Cancel-safe:
     /// a cancelled call loses no bytes.
-    pub(super) async fn next(&mut self) -> Result<Option<Frame>, TransportError> {
+    pub(super) async fn next(&mut self) -> Result<Option<Incoming>, TransportError> {
         loop {
-            if let Some((frame, len)) = Frame::parse(&self.buf[self.start..], self.max_payload)? {
-                self.start += len;
-                return Ok(Some(frame));
+            if self.skip > 0 {
+                let have = (self.buf.len() - self.start) as u64;
+                let dropped = have.min(self.skip);
+                self.start += dropped as usize;
+                self.skip -= dropped;
+            }
+            if self.skip == 0 {
+                match Frame::parse(&self.buf[self.start..], self.max_payload) {
+                    Ok(Some((frame, len))) => {
+                        self.start += len;
+                        return Ok(Some(Incoming::Frame(frame)));
+                    }
+                    Ok(None) => {}
+                    Err(ProtocolError::PayloadTooLarge { header: Some(header), max, .. }) => {
+                        self.start += crate::protocol::HEADER_LEN;
+                        self.skip = header.body_len as u64;
+                        return Ok(Some(Incoming::Oversize { header, max }));
+                    }
+                    Err(e) => return Err(e.into()),
+                }
             }
             self.buf.drain(..self.start);
             self.start = 0;
             let n = self.socket.read(&mut self.chunk).await?;
             if n == 0 {
-                return match self.buf.len() {
+                return match self.buf.len() as u64 + self.skip {
                     0 => Ok(None),
-                    left => Err(TransportError::Closed(format!("the peer closed in the middle of a frame ({left} bytes)"))),
+                    left => Err(TransportError::Closed(format!("the peer closed in the middle of a frame ({left} bytes short or pending)"))),
                 };
             }
             self.buf.extend_from_slice(&self.chunk[..n]);

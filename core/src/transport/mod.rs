@@ -1,15 +1,22 @@
-//! dubbo2 over TCP: a multiplexed client connection and a server loop.
-//!
-//! This is the first cut: request ids, per-call deadlines, failing every pending
-//! call when a connection ends, heartbeat replies, readonly events, batched
-//! writes. Still to come with the protocol issue: idle heartbeats and
-//! reconnect, service dispatch with Java's status codes, graceful shutdown.
+//! dubbo2 over TCP: a multiplexed client connection, reconnecting endpoints
+//! shared per address, and a server with Java's service lookup, status codes
+//! and graceful shutdown.
 
 mod client;
+mod endpoint;
 mod error;
+mod exports;
 mod io;
+mod panic;
 mod server;
 
-pub use client::{ClientOptions, Connection};
+pub use client::{ClientOptions, Connection, MISSED_HEARTBEATS};
+pub use endpoint::{Endpoint, Endpoints};
 pub use error::TransportError;
-pub use server::{Handler, Server, ServerOptions};
+pub use exports::{BoxFuture, Exported, Exports, Handler, Rejection, ServiceKey};
+pub use server::{Server, ServerOptions};
+
+/// The text of a panic payload.
+pub fn panic_text(panic: Box<dyn std::any::Any + Send>) -> String {
+    panic::panic_message(&*panic)
+}

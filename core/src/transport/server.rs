@@ -1,162 +1,354 @@
-//! The server side: accept connections, cut frames, run the handler for each
-//! call on its own task, and answer as a Java provider answers.
+//! The server side: accept connections, cut frames, find each call's service,
+//! run its handler on a task of its own, and answer as a Java provider answers;
+//! stop gracefully (readonly notice, drain, close) as Java 3.3 does.
 
-use std::future::Future;
+use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{mpsc, watch, Semaphore};
+use tokio::time::Instant;
 
-use super::io::{write_batches, FrameReader};
-use super::TransportError;
-use crate::protocol::{encode_error_body, Frame, Header, Invocation, Kind, RpcResult, Status, DEFAULT_PAYLOAD};
-
-/// What serves calls: given the invocation, produce its result.
-pub type Handler = Arc<dyn Fn(Invocation) -> Pin<Box<dyn Future<Output = RpcResult> + Send>> + Send + Sync>;
+use super::exports::{method_not_found, Exports, Target};
+use super::io::{write_batches, FrameReader, Incoming};
+use super::panic::CatchUnwind;
+use super::{Rejection, TransportError};
+use crate::hessian2::ClassCache;
+use crate::protocol::{
+    encode_error_body, generalize, serialization, Frame, Header, Invocation, Kind, Outcome, RpcResult, Status, DEFAULT_PAYLOAD,
+    DUBBO_VERSION,
+};
+use crate::Value;
 
 /// Server settings, with Java Dubbo's defaults.
 #[derive(Debug, Clone)]
 pub struct ServerOptions {
     /// Largest body accepted or sent (`payload`, 8 MiB).
     pub max_payload: usize,
+    /// Calls running at once before new ones get status 100 (Java's `threads`, 200).
+    pub max_concurrent_calls: usize,
+    /// A connection with nothing read for this long is closed (Java: 3 × heartbeat, 180 s).
+    pub idle_timeout: Duration,
 }
 
 impl Default for ServerOptions {
     fn default() -> Self {
-        ServerOptions { max_payload: DEFAULT_PAYLOAD }
+        ServerOptions { max_payload: DEFAULT_PAYLOAD, max_concurrent_calls: 200, idle_timeout: Duration::from_secs(180) }
     }
 }
 
-/// A listening server; dropping it (or [`Server::shutdown`]) stops accepting.
-pub struct Server {
+/// State shared by the server handle, the accept loop and every connection.
+struct Shared {
+    exports: Arc<Exports>,
+    options: ServerOptions,
     local_addr: SocketAddr,
-    stop: watch::Sender<bool>,
+    /// One permit per running call.
+    permits: Arc<Semaphore>,
+    /// Each open connection's writer, for readonly notices.
+    connections: Mutex<HashMap<u64, mpsc::Sender<Vec<u8>>>>,
+    next_connection: AtomicU64,
+    next_event_id: AtomicI64,
+    readonly: AtomicBool,
+    /// True: stop accepting.
+    stop_accepting: watch::Sender<bool>,
+    /// True: close every connection.
+    close_all: watch::Sender<bool>,
+}
+
+impl Shared {
+    fn calls_running(&self) -> usize {
+        self.options.max_concurrent_calls - self.permits.available_permits()
+    }
+
+    fn send_readonly_events(&self, readonly: bool) {
+        let writers: Vec<_> = self.connections.lock().unwrap_or_else(|p| p.into_inner()).values().cloned().collect();
+        for writer in writers {
+            let id = self.next_event_id.fetch_add(1, Ordering::Relaxed);
+            let _ = writer.try_send(Frame::readonly_event(id, readonly).to_bytes());
+        }
+    }
+}
+
+/// A listening server; dropping it closes it at once ([`Server::shutdown`] is the graceful way).
+pub struct Server {
+    shared: Arc<Shared>,
 }
 
 impl Server {
-    /// Binds `addr` and serves every call with `handler` on the current runtime.
-    pub async fn bind(addr: SocketAddr, handler: Handler, options: ServerOptions) -> Result<Server, TransportError> {
-        let listener = TcpListener::bind(addr).await?;
+    /// Binds `addr` and serves the services of `exports` on the current runtime.
+    /// Services may be exported and unexported while it runs.
+    pub async fn bind(addr: SocketAddr, exports: Arc<Exports>, options: ServerOptions) -> Result<Server, TransportError> {
+        let listener = TcpListener::bind(addr).await.map_err(|e| TransportError::Io(format!("bind {addr}: {e}")))?;
         let local_addr = listener.local_addr()?;
-        let (stop, stopped) = watch::channel(false);
-        tokio::spawn(accept_loop(listener, handler, options, stopped));
-        Ok(Server { local_addr, stop })
+        let shared = Arc::new(Shared {
+            exports,
+            permits: Arc::new(Semaphore::new(options.max_concurrent_calls)),
+            options,
+            local_addr,
+            connections: Mutex::default(),
+            next_connection: AtomicU64::new(0),
+            next_event_id: AtomicI64::new(1),
+            readonly: AtomicBool::new(false),
+            stop_accepting: watch::channel(false).0,
+            close_all: watch::channel(false).0,
+        });
+        tokio::spawn(accept_loop(listener, shared.clone()));
+        Ok(Server { shared })
     }
 
     /// The address it listens on (with the port the OS chose for port 0).
     pub fn local_addr(&self) -> SocketAddr {
-        self.local_addr
+        self.shared.local_addr
     }
 
-    /// Stops accepting and closes the connections.
-    pub fn shutdown(&self) {
-        let _ = self.stop.send(true);
+    /// The services it serves.
+    pub fn exports(&self) -> &Arc<Exports> {
+        &self.shared.exports
+    }
+
+    /// Connections open now.
+    pub fn connection_count(&self) -> usize {
+        self.shared.connections.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
+    /// Java's graceful shutdown: tell every consumer the server is readonly, stop
+    /// accepting, let running calls finish (calls that still arrive are served)
+    /// until none runs or `timeout` passes, then close every connection. Returns
+    /// how many calls were still running when it closed.
+    pub async fn shutdown(&self, timeout: Duration) -> usize {
+        let deadline = Instant::now() + timeout;
+        self.shared.readonly.store(true, Ordering::SeqCst);
+        self.shared.send_readonly_events(true);
+        self.shared.stop_accepting.send_replace(true);
+        // Bounded by the deadline; a short poll keeps this free of extra bookkeeping per call.
+        while self.shared.calls_running() > 0 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let left = self.shared.calls_running();
+        if left > 0 {
+            tracing::warn!(left, "shutdown deadline passed with calls still running");
+        }
+        self.close();
+        left
+    }
+
+    /// Stops accepting and closes every connection now.
+    pub fn close(&self) {
+        self.shared.stop_accepting.send_replace(true);
+        self.shared.close_all.send_replace(true);
     }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
-        self.shutdown();
+        self.close();
     }
 }
 
-async fn accept_loop(listener: TcpListener, handler: Handler, options: ServerOptions, mut stopped: watch::Receiver<bool>) {
+async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+    let mut stop = shared.stop_accepting.subscribe();
     loop {
-        tokio::select! {
-            _ = stopped.changed() => return,
-            accepted = listener.accept() => match accepted {
-                Ok((stream, peer)) => {
-                    let _ = stream.set_nodelay(true);
-                    tokio::spawn(serve_connection(stream, peer, handler.clone(), options.clone(), stopped.clone()));
-                }
-                Err(e) => tracing::warn!(error = %e, "accept failed"),
-            },
+        let accepted = tokio::select! {
+            _ = stop.wait_for(|&s| s) => return,
+            accepted = listener.accept() => accepted,
+        };
+        match accepted {
+            Ok((stream, peer)) => {
+                let _ = stream.set_nodelay(true);
+                tokio::spawn(serve_connection(stream, peer, shared.clone()));
+            }
+            Err(e) => {
+                // Out of file descriptors and the like: wait a little rather than spin.
+                tracing::warn!(error = %e, "accept failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
         }
     }
 }
 
-async fn serve_connection(
-    stream: TcpStream,
-    peer: SocketAddr,
-    handler: Handler,
-    options: ServerOptions,
-    mut stopped: watch::Receiver<bool>,
-) {
+/// What one connection's requests need to be served.
+struct ConnectionContext {
+    shared: Arc<Shared>,
+    writer: mpsc::Sender<Vec<u8>>,
+    classes: ClassCache,
+    /// Java's "consumer: A --> provider: B" text.
+    channel: String,
+}
+
+async fn serve_connection(stream: TcpStream, peer: SocketAddr, shared: Arc<Shared>) {
     let (read, write) = stream.into_split();
     let (writer, queue) = mpsc::channel::<Vec<u8>>(1024);
-    tokio::spawn(write_batches(write, queue, stopped.clone()));
-    let mut reader = FrameReader::new(read, options.max_payload);
+    let mut closing = shared.close_all.subscribe();
+    tokio::spawn(write_batches(write, queue, shared.close_all.subscribe()));
+    let id = shared.next_connection.fetch_add(1, Ordering::Relaxed);
+    shared.connections.lock().unwrap_or_else(|p| p.into_inner()).insert(id, writer.clone());
+    if shared.readonly.load(Ordering::SeqCst) {
+        let _ = writer.try_send(Frame::readonly_event(0, true).to_bytes());
+    }
+    let channel = format!("consumer: {peer} --> provider: {}", shared.local_addr);
+    let cx = Arc::new(ConnectionContext { shared: shared.clone(), writer, classes: ClassCache::new(), channel });
+    let mut reader = FrameReader::new(read, shared.options.max_payload);
+    let idle = shared.options.idle_timeout;
     loop {
         let next = tokio::select! {
-            _ = stopped.changed() => return,
-            next = reader.next() => next,
+            _ = closing.wait_for(|&c| c) => break,
+            next = tokio::time::timeout(idle, reader.next()) => next,
         };
         match next {
-            Ok(Some(frame)) => dispatch(frame, &handler, &writer, options.max_payload).await,
-            Ok(None) => return,
-            Err(e) => return tracing::warn!(%peer, error = %e, "closing the connection"),
+            Ok(Ok(Some(Incoming::Frame(frame)))) => dispatch(frame, &cx).await,
+            Ok(Ok(Some(Incoming::Oversize { header, max }))) => {
+                let message = format!("Fail to decode request due to: Data length too large: {}, max payload: {max}", header.body_len);
+                tracing::warn!(%peer, %message, "skipped an oversized request");
+                if matches!(header.kind, Kind::Request { twoway: true, event: false }) {
+                    let _ = cx.writer.send(error_frame(&header, Status::BadRequest, &message)).await;
+                }
+            }
+            Ok(Ok(None)) => break,
+            Ok(Err(e)) => {
+                tracing::warn!(%peer, error = %e, "closing the connection");
+                break;
+            }
+            Err(_) => {
+                tracing::info!(%peer, idle_ms = idle.as_millis() as u64, "closing an idle connection");
+                break;
+            }
         }
     }
+    shared.connections.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
 }
 
-async fn dispatch(frame: Frame, handler: &Handler, writer: &mpsc::Sender<Vec<u8>>, max_payload: usize) {
+async fn dispatch(frame: Frame, cx: &Arc<ConnectionContext>) {
     let Kind::Request { twoway, event } = frame.header.kind else {
         return tracing::debug!(id = frame.header.id, "ignored a response sent to a server");
     };
+    let header = frame.header;
     if event {
         if frame.is_heartbeat() {
-            let _ = writer.send(Frame::heartbeat_reply(&frame).to_bytes()).await;
+            let _ = cx.writer.send(Frame::heartbeat_reply(&frame).to_bytes()).await;
         }
         return;
     }
-    let header = frame.header;
-    let invocation = match Invocation::decode_body(&frame.body, None) {
-        Ok(inv) => inv,
-        Err(e) => {
-            if twoway {
-                let message = format!("Fail to decode request due to: {e}");
-                let _ = writer.send(error_frame(&header, Status::BadRequest, &message)).await;
-            }
-            return;
+    let reject = |status, message: String| async move {
+        if twoway {
+            let _ = cx.writer.send(error_frame(&header, status, &message)).await;
+        } else {
+            tracing::debug!(%message, "rejected a oneway call");
         }
     };
-    let handler = handler.clone();
-    let writer = writer.clone();
+    if header.serialization != serialization::HESSIAN2 {
+        let message = format!(
+            "Fail to decode request due to: java.io.IOException: Unrecognized serialize type from consumer: {}",
+            header.serialization
+        );
+        return reject(Status::BadRequest, message).await;
+    }
+    let invocation = match Invocation::decode_body(&frame.body, Some(&cx.classes)) {
+        Ok(inv) => inv,
+        Err(e) => return reject(Status::BadRequest, format!("Fail to decode request due to: {e}")).await,
+    };
+    let service = match cx.shared.exports.resolve(&invocation, cx.shared.local_addr.port(), &cx.channel) {
+        Target::Service(service) => service,
+        Target::Reject(Rejection { status, message }) => return reject(status, message).await,
+    };
+    let Ok(permit) = cx.shared.permits.clone().try_acquire_owned() else {
+        let addr = cx.shared.local_addr;
+        let message = format!(
+            "Server side({},{}) thread pool is exhausted, detail msg:{} calls running, max_concurrent_calls={}",
+            addr.ip(),
+            addr.port(),
+            cx.shared.calls_running(),
+            cx.shared.options.max_concurrent_calls
+        );
+        return reject(Status::ServerThreadpoolExhausted, message).await;
+    };
+    let cx = cx.clone();
     tokio::spawn(async move {
         let attachments_ok = supports_response_attachments(&invocation.dubbo_version);
-        let mut result = handler(invocation).await;
+        let generic = invocation.is_generic();
+        let answer = run(invocation, &service).await;
+        drop(permit);
         if !twoway {
             return;
+        }
+        let mut result = match answer {
+            Ok(result) => result,
+            Err(Rejection { status, message }) => {
+                let _ = cx.writer.send(error_frame(&header, status, &message)).await;
+                return;
+            }
+        };
+        if generic {
+            if let Outcome::Value(v) = result.outcome {
+                result.outcome = Outcome::Value(generalize(v));
+            }
         }
         result.attachments = attachments_ok.then(|| {
             let mut a = result.attachments.take().unwrap_or_default();
             if !a.iter().any(|(k, _)| k == "dubbo") {
-                a.push(("dubbo".to_owned(), crate::Value::from(crate::protocol::DUBBO_VERSION)));
+                a.push(("dubbo".to_owned(), Value::from(DUBBO_VERSION)));
             }
             a
         });
+        let max = cx.shared.options.max_payload;
         let reply = result
             .encode_body()
-            .map_err(|e| e.to_string())
-            .and_then(|body| Frame::new(response_kind(Status::Ok), header.id, body, max_payload).map_err(|e| e.to_string()));
-        let bytes = match reply {
-            Ok(frame) => frame.to_bytes(),
+            .and_then(|body| Frame::new(Kind::Response { status: Status::Ok, event: false }, header.id, body, max))
+            .map(|frame| frame.to_bytes());
+        let bytes = reply.unwrap_or_else(|e| {
             // Java answers an unencodable or oversized result with SERIALIZATION_ERROR (25).
-            Err(message) => error_frame(&header, Status::SerializationError, &message),
-        };
-        let _ = writer.send(bytes).await;
+            tracing::warn!(error = %e, "could not send a result");
+            error_frame(&header, Status::SerializationError, &e.to_string())
+        });
+        let _ = cx.writer.send(bytes).await;
     });
 }
 
-fn response_kind(status: Status) -> Kind {
-    Kind::Response { status, event: false }
+/// Runs one call: `$echo` here, generic calls unwrapped, then the handler, whose
+/// panic becomes SERVER_ERROR (80) rather than a lost reply.
+async fn run(invocation: Invocation, service: &super::Exported) -> Result<RpcResult, Rejection> {
+    if invocation.is_echo() {
+        let outcome = match invocation.args.into_iter().next() {
+            None | Some(Value::Null) => Outcome::Null,
+            Some(v) => Outcome::Value(v),
+        };
+        return Ok(RpcResult { outcome, attachments: None });
+    }
+    let invocation = if invocation.is_generic() {
+        let path = invocation.path.clone();
+        match invocation.unwrap_generic() {
+            Ok(call) if service.has_method(&call.method) => call,
+            // Java's GenericFilter throws an RpcException, which reaches the consumer as the call's exception.
+            Ok(call) => return Ok(rpc_exception(method_not_found(&path, &call.method))),
+            Err(e) => return Ok(rpc_exception(e.to_string())),
+        }
+    } else {
+        invocation
+    };
+    match CatchUnwind((service.handler)(invocation)).await {
+        Ok(answer) => answer,
+        Err(panic) => {
+            tracing::error!(%panic, "a service handler panicked");
+            Err(Rejection { status: Status::ServerError, message: format!("java.lang.RuntimeException: the handler panicked: {panic}") })
+        }
+    }
+}
+
+fn rpc_exception(message: String) -> RpcResult {
+    RpcResult { outcome: Outcome::Exception(Value::throwable("org.apache.dubbo.rpc.RpcException", Some(&message), None)), attachments: None }
 }
 
 fn error_frame(request: &Header, status: Status, message: &str) -> Vec<u8> {
     let body = encode_error_body(message);
-    let header = Header { kind: response_kind(status), serialization: request.serialization, id: request.id, body_len: body.len() as u32 };
+    // Error strings go out in the server's own serialization (hessian2), as Java's do.
+    let header = Header {
+        kind: Kind::Response { status, event: false },
+        serialization: serialization::HESSIAN2,
+        id: request.id,
+        body_len: body.len() as u32,
+    };
     Frame { header, body }.to_bytes()
 }
 
