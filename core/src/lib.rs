@@ -3,6 +3,8 @@
 //! - [`value`]: the `Value` model of Java data and helpers for the Java types Dubbo users meet.
 //! - [`hessian2`]: the Hessian2 encoder and decoder, wire-exact with Java Dubbo's hessian-lite.
 //! - [`protocol`]: dubbo2 frames as bytes: header, request and response bodies, events.
+//! - [`transport`]: dubbo2 over TCP: multiplexed client connections, a server.
+//! - [`facade`]: the API every language front wraps: runtime, client, reference, server, service.
 //!
 //! ```
 //! use libdubbo_core::{hessian2, Value};
@@ -19,6 +21,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod facade;
 pub mod hessian2;
 pub mod protocol;
 pub mod transport;

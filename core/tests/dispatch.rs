@@ -77,7 +77,8 @@ async fn unknown_targets_get_java_s_statuses_and_texts() {
     // No such interface:version: 40, checked first.
     let (status, text) = remote_error(&conn, call("sayHello", "Ljava/lang/String;", vec![Value::from("x")])).await;
     assert_eq!(status, Status::BadRequest);
-    assert_eq!(text, "Fail to decode request due to: java.io.IOException: Service org.example.Greeter:0.0.0 not found, invocation rejected.");
+    assert_eq!(text, "Fail to decode request due to: RpcInvocation [methodName=sayHello, parameterTypes=null]\n\
+        java.io.IOException: Service org.example.Greeter:0.0.0 not found, invocation rejected.");
     let mut missing = ok.clone();
     missing.path = "org.example.Missing".into();
     assert!(remote_error(&conn, missing).await.1.contains("Service org.example.Missing:1.0.0 not found"));
@@ -90,13 +91,15 @@ async fn unknown_targets_get_java_s_statuses_and_texts() {
     assert_eq!(status, Status::ServiceError);
     assert!(text.starts_with("org.apache.dubbo.remoting.RemotingException: Not found exported service: g2/org.example.Greeter:1.0.0:"), "{text}");
     assert!(text.contains("[g1/org.example.Greeter:1.0.0:") && text.contains("may be version or group mismatch"), "{text}");
+    assert!(text.ends_with("message:RpcInvocation [methodName=sayHello, parameterTypes=[class java.lang.String]]"), "{text}");
 
     // Unknown method, and a known method with another descriptor: 40.
     let mut no_method = ok.clone();
     no_method.method = "noSuchMethod".into();
     let (status, text) = remote_error(&conn, no_method).await;
     assert_eq!(status, Status::BadRequest);
-    assert_eq!(text, "Fail to decode request due to: java.lang.IllegalArgumentException: Service not found:org.example.Greeter, noSuchMethod");
+    assert_eq!(text, "Fail to decode request due to: RpcInvocation [methodName=noSuchMethod, parameterTypes=null]\n\
+        java.lang.IllegalArgumentException: Service not found:org.example.Greeter, noSuchMethod");
     let mut overload = ok.clone();
     overload.descriptor = "I".into();
     overload.args = vec![Value::Int(1)];
@@ -119,12 +122,9 @@ async fn generic_calls_reach_the_same_handlers_and_come_back_generalized() {
     let user = Value::map(vec![(Value::from("class"), Value::from("org.example.User")), (Value::from("name"), Value::from("bo"))]);
     let result = conn.call(&Invocation::generic(GREETER, "echoUser", &["org.example.User"], vec![user.clone()]), LONG).await.unwrap();
     assert_eq!(result.outcome, Outcome::Value(user), "the handler saw an object; the generic caller gets the map back");
-    // A method the service does not have: an RpcException as the call's exception, as Java's GenericFilter throws.
-    let missing = conn.call(&Invocation::generic(GREETER, "nope", &[], vec![]), LONG).await.unwrap();
-    let Outcome::Exception(e) = missing.outcome else { panic!("{missing:?}") };
-    let thrown = e.as_throwable(Some(0)).unwrap();
-    assert_eq!(thrown.class(), "org.apache.dubbo.rpc.RpcException");
-    assert!(thrown.message.unwrap().contains("nope"));
+    // A method the service does not have: SERVICE_ERROR with Java's GenericFilter text.
+    let (status, text) = remote_error(&conn, Invocation::generic(GREETER, "nope", &[], vec![])).await;
+    assert_eq!((status, text.as_str()), (Status::ServiceError, "org.apache.dubbo.rpc.RpcException: No such method nope in class interface org.example.Greeter"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -151,10 +151,8 @@ impl Exports {
                 return Target::Service(any.clone());
             }
             let shown = if version.is_empty() { DEFAULT_VERSION } else { version };
-            return reject(
-                Status::BadRequest,
-                format!("Fail to decode request due to: java.io.IOException: Service {}:{shown} not found, invocation rejected.", call.path),
-            );
+            let cause = format!("java.io.IOException: Service {}:{shown} not found, invocation rejected.", call.path);
+            return reject(Status::BadRequest, broken_request(&call.method, &cause));
         };
         let Some(service) = groups.get(group) else {
             let wanted = ServiceKey::new(call.path.clone(), version, group).to_java_key();
@@ -163,23 +161,44 @@ impl Exports {
             return reject(
                 Status::ServiceError,
                 format!(
-                    "org.apache.dubbo.remoting.RemotingException: Not found exported service: {wanted}:{local_port} in [{}], may be version or group mismatch , channel: {channel}, message:RpcInvocation [methodName={}, parameterTypesDesc={}]",
+                    "org.apache.dubbo.remoting.RemotingException: Not found exported service: {wanted}:{local_port} in [{}], may be version or group mismatch , channel: {channel}, message:RpcInvocation [methodName={}, parameterTypes=[{}]]",
                     known.join(", "),
                     call.method,
-                    call.descriptor
+                    java_class_list(&call.descriptor)
                 ),
             );
         };
         if !call.is_echo() && !call.is_generic() && !service.serves(&call.method, &call.descriptor) {
-            return reject(Status::BadRequest, method_not_found(&call.path, &call.method));
+            let cause = format!("java.lang.IllegalArgumentException: Service not found:{}, {}", call.path, call.method);
+            return reject(Status::BadRequest, broken_request(&call.method, &cause));
         }
         Target::Service(service.clone())
     }
 }
 
-/// Java's text for a method (or descriptor) the service does not have.
-pub(super) fn method_not_found(path: &str, method: &str) -> String {
-    format!("Fail to decode request due to: java.lang.IllegalArgumentException: Service not found:{path}, {method}")
+/// Java 3.3's (and 3.2's) text for a request it could not take: the invocation
+/// as Java prints a broken one, on the first line. Java logs the cause on its
+/// side only; we add it on a second line, where Java puts stack traces.
+fn broken_request(method: &str, cause: &str) -> String {
+    format!("Fail to decode request due to: RpcInvocation [methodName={method}, parameterTypes=null]\n{cause}")
+}
+
+/// Java's text for a generic call of a method the interface does not have (status 70).
+pub(super) fn no_such_method(interface: &str, method: &str) -> String {
+    format!("org.apache.dubbo.rpc.RpcException: No such method {method} in class interface {interface}")
+}
+
+/// Parameter types as Java prints a `Class[]` (`class java.lang.String, int`).
+fn java_class_list(descriptor: &str) -> String {
+    let types = crate::value::JavaType::parse_descriptors(descriptor).unwrap_or_default();
+    let shown: Vec<String> = types
+        .iter()
+        .map(|t| match t {
+            crate::value::JavaType::Class(_) | crate::value::JavaType::Array(_) => format!("class {}", t.name()),
+            primitive => primitive.name(),
+        })
+        .collect();
+    shown.join(", ")
 }
 
 fn reject(status: Status, message: String) -> Target {

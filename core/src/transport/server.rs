@@ -12,7 +12,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, watch, Semaphore};
 use tokio::time::Instant;
 
-use super::exports::{method_not_found, Exports, Target};
+use super::exports::{no_such_method, Exports, Target};
 use super::io::{write_batches, FrameReader, Incoming};
 use super::panic::CatchUnwind;
 use super::{Rejection, TransportError};
@@ -188,7 +188,7 @@ async fn serve_connection(stream: TcpStream, peer: SocketAddr, shared: Arc<Share
     if shared.readonly.load(Ordering::SeqCst) {
         let _ = writer.try_send(Frame::readonly_event(0, true).to_bytes());
     }
-    let channel = format!("consumer: {peer} --> provider: {}", shared.local_addr);
+    let channel = format!("consumer: /{peer} --> provider: /{}", shared.local_addr);
     let cx = Arc::new(ConnectionContext { shared: shared.clone(), writer, classes: ClassCache::new(), channel });
     let mut reader = FrameReader::new(read, shared.options.max_payload);
     let idle = shared.options.idle_timeout;
@@ -317,12 +317,13 @@ async fn run(invocation: Invocation, service: &super::Exported) -> Result<RpcRes
         return Ok(RpcResult { outcome, attachments: None });
     }
     let invocation = if invocation.is_generic() {
+        // Java's GenericFilter refuses these with an RpcException, sent as SERVICE_ERROR (70).
+        let refuse = |message| Err(Rejection { status: Status::ServiceError, message });
         let path = invocation.path.clone();
         match invocation.unwrap_generic() {
             Ok(call) if service.has_method(&call.method) => call,
-            // Java's GenericFilter throws an RpcException, which reaches the consumer as the call's exception.
-            Ok(call) => return Ok(rpc_exception(method_not_found(&path, &call.method))),
-            Err(e) => return Ok(rpc_exception(e.to_string())),
+            Ok(call) => return refuse(no_such_method(&path, &call.method)),
+            Err(e) => return refuse(format!("org.apache.dubbo.rpc.RpcException: {e}")),
         }
     } else {
         invocation
@@ -334,10 +335,6 @@ async fn run(invocation: Invocation, service: &super::Exported) -> Result<RpcRes
             Err(Rejection { status: Status::ServerError, message: format!("java.lang.RuntimeException: the handler panicked: {panic}") })
         }
     }
-}
-
-fn rpc_exception(message: String) -> RpcResult {
-    RpcResult { outcome: Outcome::Exception(Value::throwable("org.apache.dubbo.rpc.RpcException", Some(&message), None)), attachments: None }
 }
 
 fn error_frame(request: &Header, status: Status, message: &str) -> Vec<u8> {

@@ -1,0 +1,245 @@
+//! A reference to one remote service: what Java's `ReferenceConfig.get()` gives,
+//! as calls that take `Value`s. It picks a provider, builds the invocation Java
+//! would send (descriptor, default attachments) and maps the answer.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::client::ClientShared;
+use super::{Error, ErrorKind};
+use crate::protocol::{Invocation, Outcome, DEFAULT_VERSION};
+use crate::transport::{Connection, Endpoint};
+use crate::value::{JavaType, Value};
+
+/// A method's declared parameter types, so calls need not say them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MethodSignature {
+    /// The method name.
+    pub name: String,
+    /// Its parameter types (`int` vs `java.lang.Integer` matters to Java).
+    pub parameter_types: Vec<JavaType>,
+    /// A timeout for this method only.
+    pub timeout: Option<Duration>,
+}
+
+impl MethodSignature {
+    /// A signature from Java type names (`"int"`, `"java.lang.String"`, `"org.example.User"`).
+    pub fn new(name: impl Into<String>, types: &[&str]) -> Result<Self, Error> {
+        let parameter_types = types
+            .iter()
+            .map(|t| JavaType::from_name(t).ok_or_else(|| Error::invalid(format!("bad Java type name {t:?}"))))
+            .collect::<Result<_, _>>()?;
+        Ok(MethodSignature { name: name.into(), parameter_types, timeout: None })
+    }
+}
+
+/// What a reference calls, with Java's parameter names.
+#[derive(Debug, Clone, Default)]
+pub struct ReferenceConfig {
+    /// `interface`: the Java interface name.
+    pub interface: String,
+    /// `version` (none: Java sends `"0.0.0"`).
+    pub version: Option<String>,
+    /// `group` (none by default).
+    pub group: Option<String>,
+    /// `timeout` for this reference (else the client's).
+    pub timeout: Option<Duration>,
+    /// `url`: direct provider URLs, `dubbo://host:port`, comma-separated.
+    pub url: Option<String>,
+    /// Declared signatures of the methods called.
+    pub methods: Vec<MethodSignature>,
+}
+
+impl ReferenceConfig {
+    /// A reference to `interface` at direct `url`.
+    pub fn direct(interface: impl Into<String>, url: impl Into<String>) -> Self {
+        ReferenceConfig { interface: interface.into(), url: Some(url.into()), ..Default::default() }
+    }
+}
+
+/// Per-call settings.
+#[derive(Debug, Clone, Default)]
+pub struct CallOptions {
+    /// This call's deadline (else the method's, the reference's, the client's).
+    pub timeout: Option<Duration>,
+    /// Attachments sent with this call (Java's `RpcContext` client attachments).
+    pub attachments: Vec<(String, Value)>,
+    /// The parameter types, when the declared or inferred ones are not right.
+    pub parameter_types: Option<Vec<JavaType>>,
+}
+
+/// A call's answer: the returned value (`Null` for null and void) and the
+/// provider's response attachments.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    /// The returned value.
+    pub value: Value,
+    /// Response attachments (a Java provider always sends `dubbo`).
+    pub attachments: Vec<(String, Value)>,
+}
+
+/// A remote service. Cheap to clone.
+#[derive(Clone)]
+pub struct Reference {
+    client: Arc<ClientShared>,
+    config: Arc<ReferenceConfig>,
+    endpoints: Arc<[Arc<Endpoint>]>,
+}
+
+impl Reference {
+    pub(super) fn new(client: Arc<ClientShared>, config: ReferenceConfig, endpoints: Vec<Arc<Endpoint>>) -> Self {
+        Reference { client, config: Arc::new(config), endpoints: endpoints.into() }
+    }
+
+    /// The interface it calls.
+    pub fn interface(&self) -> &str {
+        &self.config.interface
+    }
+
+    /// Calls `method` and waits for its answer; a Java exception is an error of
+    /// kind [`ErrorKind::RemoteException`].
+    pub async fn call(&self, method: &str, args: Vec<Value>, options: CallOptions) -> Result<Reply, Error> {
+        let (invocation, timeout) = self.invocation(method, args, &options)?;
+        let this = self.clone();
+        self.client.runtime.run(async move { this.send(invocation, timeout).await }).await?
+    }
+
+    /// [`Reference::call`] from a thread that is not async, waking every 100 ms
+    /// to ask `interrupted` whether to give up (for Ctrl-C).
+    pub fn call_blocking(
+        &self,
+        method: &str,
+        args: Vec<Value>,
+        options: CallOptions,
+        interrupted: impl FnMut() -> Result<(), Error>,
+    ) -> Result<Reply, Error> {
+        let (invocation, timeout) = self.invocation(method, args, &options)?;
+        let this = self.clone();
+        self.client.runtime.wait(async move { this.send(invocation, timeout).await }, interrupted)?
+    }
+
+    /// Sends `method` expecting no answer (Java's oneway, `return=false`).
+    pub async fn oneway(&self, method: &str, args: Vec<Value>, options: CallOptions) -> Result<(), Error> {
+        let (invocation, timeout) = self.invocation(method, args, &options)?;
+        let this = self.clone();
+        self.client
+            .runtime
+            .run(async move {
+                let conn = this.connection(Instant::now() + timeout).await?;
+                conn.oneway(&invocation).await.map_err(Error::from)
+            })
+            .await?
+    }
+
+    /// A generic call (`$invoke`): parameter types by Java name, POJOs as maps
+    /// with a `"class"` key; the answer comes back generalized (maps, not objects).
+    pub async fn invoke_generic(&self, method: &str, types: &[&str], args: Vec<Value>, options: CallOptions) -> Result<Reply, Error> {
+        self.client.check()?;
+        let invocation = Invocation::generic(self.config.interface.clone(), method, types, args);
+        let timeout = self.timeout_for(method, &options);
+        let invocation = self.with_attachments(invocation, timeout, &options);
+        let this = self.clone();
+        self.client.runtime.run(async move { this.send(invocation, timeout).await }).await?
+    }
+
+    /// The invocation Java would send for this call, and its timeout.
+    fn invocation(&self, method: &str, args: Vec<Value>, options: &CallOptions) -> Result<(Invocation, Duration), Error> {
+        self.client.check()?;
+        let types = match &options.parameter_types {
+            Some(types) => types.clone(),
+            None => self.declared(method, args.len()).unwrap_or_else(|| args.iter().map(JavaType::of_value).collect()),
+        };
+        if types.len() != args.len() {
+            return Err(Error::invalid(format!("{method}: {} arguments for {} parameter types", args.len(), types.len())));
+        }
+        let descriptor: String = types.iter().map(JavaType::descriptor).collect();
+        let invocation = Invocation::new(self.config.interface.clone(), method, descriptor, args);
+        let timeout = self.timeout_for(method, options);
+        Ok((self.with_attachments(invocation, timeout, options), timeout))
+    }
+
+    /// The declared types of `method` with `arity` parameters, if exactly one fits.
+    fn declared(&self, method: &str, arity: usize) -> Option<Vec<JavaType>> {
+        let mut fits = self.config.methods.iter().filter(|m| m.name == method && m.parameter_types.len() == arity);
+        match (fits.next(), fits.next()) {
+            (Some(one), None) => Some(one.parameter_types.clone()),
+            _ => None,
+        }
+    }
+
+    fn timeout_for(&self, method: &str, options: &CallOptions) -> Duration {
+        options
+            .timeout
+            .or_else(|| self.config.methods.iter().find(|m| m.name == method).and_then(|m| m.timeout))
+            .or(self.config.timeout)
+            .unwrap_or(self.client.config.timeout)
+    }
+
+    /// Java 3.3's default consumer attachments (facts §1.8), then the call's own.
+    fn with_attachments(&self, mut invocation: Invocation, timeout: Duration, options: &CallOptions) -> Invocation {
+        let version = self.config.version.clone().filter(|v| !v.is_empty()).unwrap_or_else(|| DEFAULT_VERSION.to_owned());
+        invocation.version = version.clone();
+        let mut attachments = vec![
+            ("path".to_owned(), Value::from(self.config.interface.as_str())),
+            ("interface".to_owned(), Value::from(self.config.interface.as_str())),
+            ("version".to_owned(), Value::String(version)),
+            ("timeout".to_owned(), Value::String(timeout.as_millis().to_string())),
+            ("remote.application".to_owned(), Value::from(self.client.config.application.as_str())),
+        ];
+        if let Some(group) = self.config.group.as_ref().filter(|g| !g.is_empty()) {
+            attachments.push(("group".to_owned(), Value::from(group.as_str())));
+        }
+        attachments.append(&mut invocation.attachments);
+        for (k, v) in &options.attachments {
+            attachments.retain(|(key, _)| key != k);
+            attachments.push((k.clone(), v.clone()));
+        }
+        invocation.attachments = attachments;
+        invocation
+    }
+
+    /// Runs on the runtime: one deadline for connecting, sending and waiting.
+    async fn send(&self, invocation: Invocation, timeout: Duration) -> Result<Reply, Error> {
+        let deadline = Instant::now() + timeout;
+        let conn = self.connection(deadline).await?;
+        let result = conn.call_by(&invocation, deadline).await.map_err(|e| match e {
+            crate::transport::TransportError::Timeout(_) => Error::new(
+                ErrorKind::Timeout,
+                format!("{}.{} timed out after {} ms (provider {})", self.config.interface, invocation.method, timeout.as_millis(), conn.peer()),
+            ),
+            other => Error::from(other),
+        })?;
+        let attachments = result.attachments.unwrap_or_default();
+        match result.outcome {
+            Outcome::Value(value) => Ok(Reply { value, attachments }),
+            Outcome::Null => Ok(Reply { value: Value::Null, attachments }),
+            Outcome::Exception(e) => Err(Error::remote_exception(e)),
+        }
+    }
+
+    /// A connection to an available provider: the first one with a live,
+    /// non-readonly connection, else the first that connects.
+    async fn connection(&self, deadline: Instant) -> Result<Connection, Error> {
+        self.client.check()?;
+        if let Some(conn) = self.endpoints.iter().filter_map(|e| e.current()).find(Connection::is_available) {
+            return Ok(conn);
+        }
+        let mut last = None;
+        for endpoint in self.endpoints.iter().filter(|e| e.is_available()) {
+            match endpoint.connection(deadline).await {
+                Ok(conn) if conn.is_available() => return Ok(conn),
+                Ok(_) => {}
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(match last {
+            Some(crate::transport::TransportError::Timeout(_)) => {
+                Error::new(ErrorKind::Timeout, format!("no connection to a provider of {} before the deadline", self.config.interface))
+            }
+            Some(e) => Error::from(e),
+            None => Error::new(ErrorKind::NoProvider, format!("no available provider of {} (all readonly or closed)", self.config.interface)),
+        })
+    }
+}
