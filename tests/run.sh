@@ -35,6 +35,10 @@ echo "== cargo test against Java Dubbo $dubbo32 both ways"
 LIBDUBBO_JAVA_PEER_JAR="$work/dubbo-peer-$dubbo32.jar" \
   cargo test --locked -p libdubbo-core --test java_provider --test java_consumer 2>&1 | tee -a "$work/cargo-test.log"
 
+echo "== the Rust example (provider and consumer on the facade)"
+"$root/target/debug/greeter" | tee "$work/example.log"
+grep -q 'Hello Rust' "$work/example.log"
+
 echo "== hessian-lite (Java) reads what we wrote"
 bash tests/hessian-lite/peer.sh check "$work/rust" | tee "$work/java-check.log"
 

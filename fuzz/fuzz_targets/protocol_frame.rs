@@ -2,7 +2,7 @@
 //! and request and response bodies decode or fail cleanly, never panic.
 #![no_main]
 
-use libdubbo_core::protocol::{decode_error_body, Frame, Invocation, Kind, RpcResult, Status};
+use libdubbo_core::protocol::{decode_error_body, generalize, Frame, Invocation, Kind, RpcResult, Status};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -20,6 +20,10 @@ fuzz_target!(|data: &[u8]| {
                 if let Ok(call) = Invocation::decode_body(&frame.body, None) {
                     // What decodes re-encodes when the descriptor matches the arguments.
                     let _ = call.encode_body();
+                    // Any call as a generic one: unwrapped, realized and generalized, or refused.
+                    if let Ok(plain) = call.unwrap_generic() {
+                        plain.args.into_iter().map(generalize).for_each(drop);
+                    }
                 }
             }
             Kind::Response { status: Status::Ok, event: false } => {

@@ -256,7 +256,7 @@ impl Connection {
         .await;
         // Whatever happened, the id is no longer pending (a late reply is dropped).
         self.shared.pending.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
-        waited.unwrap_or_else(|_| Err(TransportError::Timeout(budget.as_millis() as u64)))
+        waited.unwrap_or(Err(TransportError::Timeout(budget.as_millis() as u64)))
     }
 
     async fn send(&self, bytes: Vec<u8>) -> Result<(), TransportError> {

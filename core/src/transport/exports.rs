@@ -94,10 +94,13 @@ pub(super) enum Target {
     Reject(Rejection),
 }
 
+/// Exported services by (interface, version), then by group.
+type Table = HashMap<(String, String), HashMap<String, Arc<Exported>>>;
+
 /// The services of one server, keyed by interface and version, then group.
 #[derive(Default)]
 pub struct Exports {
-    services: RwLock<HashMap<(String, String), HashMap<String, Arc<Exported>>>>,
+    services: RwLock<Table>,
     /// Serves requests for services not exported, when set.
     fallback: Option<Arc<Exported>>,
 }

@@ -280,10 +280,8 @@ async fn dispatch(frame: Frame, cx: &Arc<ConnectionContext>) {
                 return;
             }
         };
-        if generic {
-            if let Outcome::Value(v) = result.outcome {
-                result.outcome = Outcome::Value(generalize(v));
-            }
+        if let (true, Outcome::Value(v)) = (generic, &mut result.outcome) {
+            *v = generalize(std::mem::replace(v, Value::Null));
         }
         result.attachments = attachments_ok.then(|| {
             let mut a = result.attachments.take().unwrap_or_default();
