@@ -5,6 +5,7 @@
 #
 #   tests/interop/java/smoke.sh                       # the pom's Dubbo (3.3.x)
 #   DUBBO_VERSION=3.2.19 tests/interop/java/smoke.sh  # another Dubbo, jar target/dubbo-peer-3.2.19.jar
+#   SMOKE_BENCH=1 tests/interop/java/smoke.sh         # also a 2 s bench of each kind (~15 s more)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -89,6 +90,16 @@ for mode in consumer generic; do
     tail -n 40 "$work/$mode.err" >&2
   fi
 done
+
+if [ -n "${SMOKE_BENCH:-}" ]; then
+  for kind in string100 pojo1k; do
+    if ! timeout 120 java -jar "$jar" bench "dubbo://127.0.0.1:$port" "$kind" 64 2 2>"$work/bench.err"; then
+      status=1
+      echo "smoke: bench $kind failed; its stderr (tail):" >&2
+      tail -n 40 "$work/bench.err" >&2
+    fi
+  done
+fi
 
 if ! kill -0 "$provider_pid" 2>/dev/null; then
   echo "smoke: the provider died during the run" >&2

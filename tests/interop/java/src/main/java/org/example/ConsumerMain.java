@@ -11,14 +11,21 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.dubbo.config.ApplicationConfig;
+import org.apache.dubbo.config.MethodConfig;
 import org.apache.dubbo.config.ReferenceConfig;
 import org.apache.dubbo.config.RegistryConfig;
 import org.apache.dubbo.config.bootstrap.DubboBootstrap;
 import org.apache.dubbo.rpc.RpcContext;
 import org.apache.dubbo.rpc.RpcException;
 import org.apache.dubbo.rpc.service.EchoService;
+import org.apache.dubbo.rpc.service.GenericService;
 
 /**
  * Calls every Greeter method once (some twice, labelled {@code method#variant}) on a direct
@@ -78,18 +85,26 @@ final class ConsumerMain {
         return m.group(1) + "[::ffff:" + ip + "]" + (m.group(3) == null ? "" : m.group(3));
     }
 
-    static void start(String appName, ReferenceConfig<?> ref) {
+    /** Starts one bootstrap with all the references (Dubbo refers them at start). */
+    static void start(String appName, ReferenceConfig<?>... refs) {
         ApplicationConfig app = new ApplicationConfig(appName);
         app.setQosEnable(false);
         app.setLogger("slf4j");
         // A consumer-only application need not export a MetadataService (3.2 does by default,
         // on a random dubbo port bound to all interfaces).
         app.setRegisterConsumer(false);
-        DubboBootstrap.getInstance()
+        DubboBootstrap bootstrap = DubboBootstrap.getInstance()
                 .application(app)
-                .registry(new RegistryConfig(RegistryConfig.NO_AVAILABLE))
-                .reference(ref)
-                .start();
+                .registry(new RegistryConfig(RegistryConfig.NO_AVAILABLE));
+        for (ReferenceConfig<?> ref : refs) {
+            bootstrap.reference(ref);
+        }
+        bootstrap.start();
+    }
+
+    /** {@code usual} unless that is what was passed: a version/group the provider lacks. */
+    static String other(String passed, String usual) {
+        return usual.equals(passed) ? usual + "-x" : usual;
     }
 
     static int run(String url, String version, String group) {
@@ -97,7 +112,22 @@ final class ConsumerMain {
         c.watchdog(RUN_LIMIT_SECONDS);
         ReferenceConfig<Greeter> ref = reference(url, version, group);
         ref.setInterface(Greeter.class);
-        start("java-peer-consumer", ref);
+        MethodConfig oneway = new MethodConfig();
+        oneway.setName("remember");
+        oneway.setReturn(false); // a oneway request: no reply expected
+        ref.setMethods(List.of(oneway));
+        // Targets the provider does not have; only the main reference takes version/group as passed.
+        ReferenceConfig<Greeter> badVersion = reference(url, other(version, "9.9.9"), group);
+        badVersion.setInterface(Greeter.class);
+        ReferenceConfig<Greeter> badGroup = reference(url, version, other(group, "no-such-group"));
+        badGroup.setInterface(Greeter.class);
+        ReferenceConfig<GenericService> badService = reference(url, version, group);
+        badService.setInterface("org.example.Missing");
+        badService.setGeneric("true");
+        ReferenceConfig<GenericService> generic = reference(url, version, group);
+        generic.setInterface(Greeter.class.getName());
+        generic.setGeneric("true");
+        start("java-peer-consumer", ref, badVersion, badGroup, badService, generic);
         Greeter g = ref.get();
 
         // strings
@@ -253,7 +283,100 @@ final class ConsumerMain {
         // Dubbo's built-in liveness probe, answered by every provider of any interface
         c.eq("$echo", "ping", () -> ((EchoService) g).$echo("ping"));
 
+        // the benchmark payloads
+        c.eq("echoString", BenchMain.STRING100, () -> g.echoString(BenchMain.STRING100));
+        c.eq("echoPayload", Payload.sample(), () -> g.echoPayload(Payload.sample()));
+
+        // response attachments: the consumer's ConsumerContextFilter puts the reply's attachments
+        // into the client response context (RpcContext.getServerContext() reads the same, 3.2 and 3.3)
+        c.eq("echoResponseAttachment", "v1|v1", () -> {
+            String v = g.echoResponseAttachment("resp-key", "v1");
+            return v + "|" + RpcContext.getClientResponseContext().getAttachment("resp-key");
+        });
+
+        // oneway: the call returns at once; the stored value shows up shortly after
+        c.eq("remember#oneway", "r-" + ProcessHandle.current().pid(), () -> {
+            String v = "r-" + ProcessHandle.current().pid();
+            g.remember(v);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            String got;
+            while (!v.equals(got = g.recalled()) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            return got;
+        });
+
+        concurrent(c, g, 256);
+
+        // unknown targets: the provider answers with an error status and a text, which Java
+        // raises as RpcException code 1 (network), whatever the status. Java's texts (3.2 = 3.3):
+        // an unknown service or version fails decoding (the provider looks up path:version to
+        // read the argument types): status 40, "Fail to decode request due to: RpcInvocation
+        // [...]"; a group is only checked later, at export lookup: status 70, "...Not found
+        // exported service: ..."; an unknown method (generic call): status 70, "...No such method".
+        Greeter gv = badVersion.get();
+        c.throwsThat("unknown#version", () -> gv.sayHello("x"), e -> rejected(e, "Fail to decode request"));
+        Greeter gg = badGroup.get();
+        c.throwsThat("unknown#group", () -> gg.sayHello("x"), e -> rejected(e, "Not found exported service"));
+        GenericService gs = badService.get();
+        c.throwsThat("unknown#service", () -> gs.$invoke("anything", new String[0], new Object[0]),
+                e -> rejected(e, "Fail to decode request"));
+        GenericService gm = generic.get();
+        c.throwsThat("unknown#method",
+                () -> gm.$invoke("noSuchMethod", new String[] {"java.lang.String"}, new Object[] {"x"}),
+                e -> rejected(e, "No such method noSuchMethod"));
+
         System.out.println(c.summary());
         return c.exitCode();
+    }
+
+    /** {@code n} calls add(i, 1) in flight at once (n threads released together) on the one connection. */
+    static void concurrent(Checks c, Greeter g, int n) {
+        c.that("concurrent#" + n, () -> {
+            ExecutorService pool = Executors.newFixedThreadPool(n, r -> {
+                Thread t = new Thread(r, "peer-concurrent");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                CountDownLatch gate = new CountDownLatch(1);
+                List<Future<Integer>> answers = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    int x = i;
+                    answers.add(pool.submit(() -> {
+                        gate.await();
+                        return g.add(x, 1);
+                    }));
+                }
+                gate.countDown();
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2L * TIMEOUT_MS);
+                for (int i = 0; i < n; i++) {
+                    int got = answers.get(i).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    if (got != i + 1) {
+                        return "add(" + i + ", 1) = " + got;
+                    }
+                }
+                return null;
+            } finally {
+                pool.shutdownNow();
+            }
+        }, v -> (String) v);
+    }
+
+    /** An RpcException, not a timeout, whose message (or a cause's) contains {@code phrase}. */
+    static String rejected(Object e, String phrase) {
+        Throwable x = (Throwable) e;
+        if (!(x instanceof RpcException) || ((RpcException) x).isTimeout()) {
+            return "threw " + Checks.oneLine(x);
+        }
+        Throwable root = x;
+        for (Throwable t = x; t != null; t = t.getCause()) {
+            if (Objects.toString(t.getMessage(), "").contains(phrase)) {
+                return null;
+            }
+            root = t;
+        }
+        // the innermost cause carries the provider's text
+        return "no \"" + phrase + "\" in " + Checks.oneLine(root);
     }
 }

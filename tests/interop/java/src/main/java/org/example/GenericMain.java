@@ -23,6 +23,23 @@ final class GenericMain {
         return m;
     }
 
+    /** {@link Payload#sample()} as a generic map. */
+    private static Map<String, Object> payload() {
+        Payload p = Payload.sample();
+        Map<String, Object> m = new HashMap<>();
+        m.put("class", "org.example.Payload");
+        m.put("id", p.getId());
+        m.put("count", p.getCount());
+        m.put("stamp", p.getStamp());
+        m.put("price", p.getPrice());
+        m.put("active", p.isActive());
+        m.put("tags", p.getTags());
+        m.put("attrs", p.getAttrs());
+        m.put("owner", user(p.getOwner().getName(), p.getOwner().getAge()));
+        m.put("note", p.getNote());
+        return m;
+    }
+
     static int run(String url, String version, String group) {
         Checks c = new Checks("java-generic");
         c.watchdog(ConsumerMain.RUN_LIMIT_SECONDS);
@@ -53,6 +70,10 @@ final class GenericMain {
         c.eq("overloaded(String)", "string:x",
                 () -> g.$invoke("overloaded", str, new Object[] {"x"}));
         c.eq("returnNull", null, () -> g.$invoke("returnNull", new String[0], new Object[0]));
+        c.eq("echoString", BenchMain.STRING100,
+                () -> g.$invoke("echoString", str, new Object[] {BenchMain.STRING100}));
+        c.eq("echoPayload", payload(),
+                () -> g.$invoke("echoPayload", new String[] {"org.example.Payload"}, new Object[] {payload()}));
         c.throwsThat("fail", () -> g.$invoke("fail", str, new Object[] {"boom"}), e -> {
             Throwable x = (Throwable) e;
             return String.valueOf(x.getMessage()).contains("boom") ? null : "threw " + Checks.oneLine(x);

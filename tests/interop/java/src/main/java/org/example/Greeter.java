@@ -84,4 +84,19 @@ public interface Greeter {
 
     /** Returns the request attachment {@code key} (null if absent). */
     String attachment(String key);
+
+    /** Returns s unchanged (the benchmarks' 100-character string echo). */
+    String echoString(String s);
+
+    /** Returns p unchanged (the benchmarks' ~1 KB POJO echo, {@link Payload#sample()}). */
+    Payload echoPayload(Payload p);
+
+    /** Sets the response attachment key=value and returns value. */
+    String echoResponseAttachment(String key, String value);
+
+    /** Stores v (process-wide); meant to be called oneway, then checked with {@link #recalled()}. */
+    void remember(String v);
+
+    /** The last value given to {@link #remember}, null before the first. */
+    String recalled();
 }

@@ -12,6 +12,9 @@ import org.apache.dubbo.rpc.RpcContext;
 
 /** The reference implementation: echoes, plus the documented fixed behaviours. */
 public class GreeterImpl implements Greeter {
+    /** Written by remember (possibly oneway, on any server thread), read by recalled. */
+    private static volatile String remembered;
+
     @Override public String sayHello(String name) { return "Hello " + name; }
     @Override public int add(int a, int b) { return a + b; }
     @Override public Integer addBoxed(Integer a, Integer b) { return a == null || b == null ? null : a + b; }
@@ -63,4 +66,17 @@ public class GreeterImpl implements Greeter {
     public String attachment(String key) {
         return RpcContext.getServerAttachment().getAttachment(key);
     }
+
+    @Override public String echoString(String s) { return s; }
+    @Override public Payload echoPayload(Payload p) { return p; }
+
+    @Override
+    public String echoResponseAttachment(String key, String value) {
+        // ContextFilter copies the server response context into the reply's attachments
+        RpcContext.getServerResponseContext().setAttachment(key, value);
+        return value;
+    }
+
+    @Override public void remember(String v) { remembered = v; }
+    @Override public String recalled() { return remembered; }
 }

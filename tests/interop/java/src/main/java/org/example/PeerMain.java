@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
  *   java -jar dubbo-peer.jar provider PORT [version] [group]
  *   java -jar dubbo-peer.jar consumer dubbo://127.0.0.1:PORT [version] [group]
  *   java -jar dubbo-peer.jar generic  dubbo://127.0.0.1:PORT [version] [group]
+ *   java -jar dubbo-peer.jar bench    dubbo://127.0.0.1:PORT string100|pojo1k INFLIGHT SECONDS
  * </pre>
  * Dubbo logs at WARN to stderr by default ({@code -Dorg.slf4j.simpleLogger.defaultLogLevel=info}
  * for more); stdout carries only the peer's own lines.
@@ -37,6 +38,12 @@ public final class PeerMain {
             case "generic":
                 System.exit(GenericMain.run(args[1], version, group));
                 break;
+            case "bench":
+                if (args.length != 5) {
+                    usage();
+                }
+                System.exit(BenchMain.run(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4])));
+                break;
             default:
                 usage();
         }
@@ -53,7 +60,8 @@ public final class PeerMain {
     private static void usage() {
         System.err.println("usage: java -jar dubbo-peer.jar provider PORT [version] [group]\n"
                 + "       java -jar dubbo-peer.jar consumer dubbo://127.0.0.1:PORT [version] [group]\n"
-                + "       java -jar dubbo-peer.jar generic  dubbo://127.0.0.1:PORT [version] [group]");
+                + "       java -jar dubbo-peer.jar generic  dubbo://127.0.0.1:PORT [version] [group]\n"
+                + "       java -jar dubbo-peer.jar bench    dubbo://127.0.0.1:PORT string100|pojo1k INFLIGHT SECONDS");
         System.exit(2);
     }
 

@@ -9,7 +9,7 @@ import org.apache.dubbo.config.ServiceConfig;
 import org.apache.dubbo.config.bootstrap.DubboBootstrap;
 
 /**
- * Exports {@link GreeterImpl} on dubbo://127.0.0.1:PORT with no registry, hessian2 only,
+ * Exports {@link GreeterImpl} on dubbo://127.0.0.1:PORT with no registry, hessian2 only (by default),
  * prints {@code READY <port>} and serves until killed.
  */
 final class ProviderMain {
@@ -26,9 +26,14 @@ final class ProviderMain {
 
         ProtocolConfig protocol = new ProtocolConfig("dubbo", port);
         protocol.setHost("127.0.0.1");
-        protocol.setSerialization("hessian2");
-        // 3.2 defaults to "fastjson2,hessian2"; pin hessian2 so Java consumers send hessian2.
-        protocol.setPreferSerialization("hessian2");
+        // 3.2 defaults to prefer "fastjson2,hessian2"; pin hessian2 so Java consumers send hessian2.
+        // -Dpeer.preferSerialization=default keeps Dubbo's defaults (a 3.2 provider then sends its
+        // error strings and readonly events as fastjson2, id 23).
+        String serialization = System.getProperty("peer.preferSerialization", "hessian2");
+        if (!serialization.equals("default")) {
+            protocol.setSerialization(serialization);
+            protocol.setPreferSerialization(serialization);
+        }
 
         ServiceConfig<Greeter> service = new ServiceConfig<>();
         service.setInterface(Greeter.class);
