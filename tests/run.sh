@@ -45,8 +45,9 @@ bash tests/hessian-lite/peer.sh check "$work/rust" | tee "$work/java-check.log"
 echo "== fuzz the decoder for a bounded time"
 bash fuzz/run.sh "${FUZZ_SECONDS:-60}" "$work/java" | tee "$work/fuzz.log"
 
-# One closing line for the whole suite: cargo's and Java's counts, plus one per
+# One closing line for the whole suite: cargo's and Java's counts (hessian-lite's,
+# and the Java Dubbo consumers' checks against our server), plus one per
 # fuzz target that ran its time out ("Done N runs") without a finding.
-passed=$(sed -nE 's/^test result: ok\. ([0-9]+) passed.*/\1/p; s/^hessian-lite: ([0-9]+) passed.*/\1/p; s/^Done [0-9]+ runs.*/1/p' \
+passed=$(sed -nE 's/^test result: ok\. ([0-9]+) passed.*/\1/p; s/^hessian-lite: ([0-9]+) passed.*/\1/p; s/^java-(consumer|generic): ([0-9]+) passed.*/\2/p; s/^Done [0-9]+ runs.*/1/p' \
   "$work/cargo-test.log" "$work/java-check.log" "$work/fuzz.log" | awk '{n += $1} END {print n}')
 echo "suite: $passed passed, 0 failed"

@@ -175,6 +175,35 @@ async fn a_queue_service_is_served_by_a_plain_thread_and_refuses_when_full() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calls_waiting_in_a_dropped_queue_are_answered_not_left_to_time_out() {
+    let config = ServerConfig { bind: "127.0.0.1:0".parse().unwrap(), ..ServerConfig::default() };
+    let server = Server::bind(runtime(), config).await.unwrap();
+    let (service, queue) = Service::builder("org.example.Queued").queue(4);
+    server.export(service).unwrap();
+    let q = client().reference(ReferenceConfig::direct("org.example.Queued", format!("dubbo://{}", server.local_addr()))).unwrap();
+    let long = CallOptions { timeout: Some(Duration::from_secs(10)), ..none() };
+    let waiting = {
+        let q = q.clone();
+        tokio::spawn(async move { q.call("any", vec![], long).await })
+    };
+    for _ in 0..200 {
+        if queue.len() == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let started = std::time::Instant::now();
+    drop(queue);
+    let err = waiting.await.unwrap().unwrap_err();
+    assert_eq!(err.kind, ErrorKind::RemoteException, "{err}");
+    assert!(err.message.contains("dropped the call"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    let err = q.call("any", vec![], none()).await.unwrap_err();
+    assert_eq!(err.status, Some(Status::ServerThreadpoolExhausted), "{err}");
+    assert!(err.message.contains("closed"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn closed_clients_and_missing_providers_fail_with_their_kind() {
     let server = greeter_server("", "").await;
     let client = client();

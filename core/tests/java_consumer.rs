@@ -18,6 +18,12 @@ async fn greeter_server(version: &str, group: &str) -> Server {
     server
 }
 
+/// Prints past libtest's capture, so the suite's log shows Java's own counts.
+fn report(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
 /// Runs a Java mode against `server` on a blocking thread; returns its summary line.
 async fn java_run(jar: String, server: &Server, mode: &'static str, args: Vec<String>, summary: &'static str) -> String {
     let url = format!("dubbo://{}", server.local_addr());
@@ -35,7 +41,7 @@ async fn a_java_consumer_calls_our_server() {
     let Some(jar) = support::java_peer_jar() else { return };
     let server = greeter_server("", "").await;
     let summary = java_run(jar, &server, "consumer", vec![], "java-consumer:").await;
-    eprintln!("{summary}");
+    report(&summary);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -43,7 +49,7 @@ async fn a_java_consumer_finds_our_service_by_version_and_group() {
     let Some(jar) = support::java_peer_jar() else { return };
     let server = greeter_server("1.0.0", "g1").await;
     let summary = java_run(jar, &server, "consumer", vec!["1.0.0".into(), "g1".into()], "java-consumer:").await;
-    eprintln!("{summary} (version 1.0.0, group g1)");
+    report(&format!("{summary} (version 1.0.0, group g1)"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -51,5 +57,5 @@ async fn a_java_generic_consumer_calls_our_server() {
     let Some(jar) = support::java_peer_jar() else { return };
     let server = greeter_server("", "").await;
     let summary = java_run(jar, &server, "generic", vec![], "java-generic:").await;
-    eprintln!("{summary}");
+    report(&summary);
 }

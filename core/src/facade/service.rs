@@ -266,6 +266,16 @@ impl Drop for Producer {
     }
 }
 
+/// Whoever drained the queue is gone: waiting calls are answered now (a dropped
+/// [`Call`] answers with a RuntimeException) and new ones are refused.
+impl Drop for CallQueue {
+    fn drop(&mut self) {
+        self.shared.closed.store(true, Ordering::Release);
+        let waiting = std::mem::take(&mut *self.shared.calls.lock().unwrap_or_else(|p| p.into_inner()));
+        drop(waiting);
+    }
+}
+
 impl CallQueue {
     /// The next call; `None` once the service is no longer served and the queue is empty.
     pub async fn next(&self) -> Option<Call> {
