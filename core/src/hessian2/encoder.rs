@@ -37,6 +37,11 @@ impl Encoder {
         &self.buf
     }
 
+    /// The buffer itself, for framing code that writes around the stream.
+    pub(crate) fn buffer_mut(&mut self) -> &mut Vec<u8> {
+        &mut self.buf
+    }
+
     /// The bytes written.
     pub fn into_bytes(self) -> Vec<u8> {
         self.buf

@@ -3,6 +3,7 @@
 
 use super::header::{serialization, Header, Kind, HEADER_LEN};
 use super::{ProtocolError, Status};
+use crate::hessian2::Encoder;
 
 /// A heartbeat's body in hessian2: the serialization of `null`.
 pub const HEARTBEAT_BODY: [u8; 1] = [b'N'];
@@ -65,6 +66,29 @@ impl Frame {
     /// True for a provider's writeable notice (hessian2 `"W"`).
     pub fn is_writeable_event(&self) -> bool {
         matches!(self.header.kind, Kind::Request { twoway: false, event: true }) && self.body == WRITEABLE_BODY
+    }
+
+    /// A whole frame written in one buffer: 16 bytes kept for the header, the body
+    /// written after them by `body`, then the header filled in (no second buffer,
+    /// no copy). The body is checked against `max_payload` as Java does on encode.
+    pub(crate) fn write(
+        kind: Kind,
+        id: i64,
+        max_payload: usize,
+        body: impl FnOnce(&mut Encoder) -> Result<(), ProtocolError>,
+    ) -> Result<Vec<u8>, ProtocolError> {
+        let mut e = Encoder::new();
+        e.buffer_mut().extend_from_slice(&[0; HEADER_LEN]);
+        body(&mut e)?;
+        let mut bytes = e.into_bytes();
+        let len = bytes.len() - HEADER_LEN;
+        let body_len = u32::try_from(len)
+            .ok()
+            .filter(|&n| n as usize <= max_payload)
+            .ok_or(ProtocolError::PayloadTooLarge { len, max: max_payload, header: None })?;
+        let header = Header { kind, serialization: serialization::HESSIAN2, id, body_len };
+        bytes[..HEADER_LEN].copy_from_slice(&header.encode());
+        Ok(bytes)
     }
 
     /// Header and body as the bytes to send.

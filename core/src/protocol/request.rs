@@ -60,6 +60,18 @@ impl Invocation {
 
     /// The body as one Hessian2 stream; the descriptor must name one type per argument.
     pub fn encode_body(&self) -> Result<Vec<u8>, ProtocolError> {
+        let mut e = Encoder::new();
+        self.write_body(&mut e)?;
+        Ok(e.into_bytes())
+    }
+
+    /// The whole request frame (header and body) with request id `id`; `twoway`
+    /// false for a oneway call.
+    pub fn encode_frame(&self, twoway: bool, id: i64, max_payload: usize) -> Result<Vec<u8>, ProtocolError> {
+        super::Frame::write(super::Kind::Request { twoway, event: false }, id, max_payload, |e| self.write_body(e))
+    }
+
+    fn write_body(&self, e: &mut Encoder) -> Result<(), ProtocolError> {
         let types = JavaType::parse_descriptors(&self.descriptor)
             .ok_or_else(|| ProtocolError::BadBody(format!("bad parameter descriptor {:?}", self.descriptor)))?;
         if types.len() != self.args.len() {
@@ -70,7 +82,6 @@ impl Invocation {
                 self.descriptor
             )));
         }
-        let mut e = Encoder::new();
         for s in [&self.dubbo_version, &self.path, &self.version, &self.method, &self.descriptor] {
             e.write_str(s);
         }
@@ -78,7 +89,7 @@ impl Invocation {
             e.write(arg)?;
         }
         e.write(&attachments_value(&self.attachments))?;
-        Ok(e.into_bytes())
+        Ok(())
     }
 
     /// Reads a body; the descriptor says how many arguments follow.

@@ -42,6 +42,17 @@ impl RpcResult {
     /// The body as one Hessian2 stream.
     pub fn encode_body(&self) -> Result<Vec<u8>, ProtocolError> {
         let mut e = Encoder::new();
+        self.write_body(&mut e)?;
+        Ok(e.into_bytes())
+    }
+
+    /// The whole OK response frame (header and body) answering request `id`.
+    pub fn encode_frame(&self, id: i64, max_payload: usize) -> Result<Vec<u8>, ProtocolError> {
+        let kind = super::Kind::Response { status: super::Status::Ok, event: false };
+        super::Frame::write(kind, id, max_payload, |e| self.write_body(e))
+    }
+
+    fn write_body(&self, e: &mut Encoder) -> Result<(), ProtocolError> {
         let flag = self.flag();
         e.write_int(flag);
         match &self.outcome {
@@ -51,7 +62,7 @@ impl RpcResult {
         if let Some(attachments) = &self.attachments {
             e.write(&attachments_value(attachments))?;
         }
-        Ok(e.into_bytes())
+        Ok(())
     }
 
     /// Reads a body.

@@ -158,7 +158,8 @@ impl Connection {
         let (writer, queue) = mpsc::channel(1024);
         let on_error = shared.clone();
         tokio::spawn(async move {
-            if let Err(e) = write_batches(write, queue, on_error.stop.subscribe()).await {
+            let busy = || on_error.pending.lock().is_ok_and(|p| p.len() > 1);
+            if let Err(e) = write_batches(write, queue, on_error.stop.subscribe(), busy).await {
                 on_error.close(&format!("write failed: {e}"), false);
             }
         });
@@ -201,23 +202,21 @@ impl Connection {
 
     /// `budget` is what the caller gave the call in all, for the timeout error.
     async fn call_within(&self, invocation: &Invocation, deadline: Instant, budget: Duration) -> Result<RpcResult, TransportError> {
-        let body = invocation.encode_body()?;
-        let frame = Frame::new(Kind::Request { twoway: true, event: false }, self.next_id(), body, self.shared.options.max_payload)?;
-        let reply = self.exchange(frame, deadline, budget).await?;
+        let id = self.next_id();
+        let bytes = invocation.encode_frame(true, id, self.shared.options.max_payload)?;
+        let reply = self.exchange(id, bytes, deadline, budget).await?;
         response_result(reply, &self.shared.classes)
     }
 
     /// Sends a call that expects no response (Java's oneway).
     pub async fn oneway(&self, invocation: &Invocation) -> Result<(), TransportError> {
-        let body = invocation.encode_body()?;
-        let frame =
-            Frame::new(Kind::Request { twoway: false, event: false }, self.next_id(), body, self.shared.options.max_payload)?;
-        self.send(frame.to_bytes()).await
+        self.send(invocation.encode_frame(false, self.next_id(), self.shared.options.max_payload)?).await
     }
 
     /// Sends a heartbeat and waits for its echo.
     pub async fn heartbeat(&self, timeout: Duration) -> Result<(), TransportError> {
-        let reply = self.exchange(Frame::heartbeat(self.next_id()), Instant::now() + timeout, timeout).await?;
+        let id = self.next_id();
+        let reply = self.exchange(id, Frame::heartbeat(id).to_bytes(), Instant::now() + timeout, timeout).await?;
         if reply.is_heartbeat() { Ok(()) } else { Err(TransportError::Closed("heartbeat answered by a non-heartbeat".into())) }
     }
 
@@ -236,8 +235,7 @@ impl Connection {
     }
 
     /// Registers a pending reply, sends the frame and waits, all under one deadline.
-    async fn exchange(&self, frame: Frame, deadline: Instant, budget: Duration) -> Result<Frame, TransportError> {
-        let id = frame.header.id;
+    async fn exchange(&self, id: i64, bytes: Vec<u8>, deadline: Instant, budget: Duration) -> Result<Frame, TransportError> {
         let (tx, rx) = oneshot::channel();
         {
             let mut pending = self.shared.pending.lock().unwrap_or_else(|p| p.into_inner());
@@ -250,7 +248,7 @@ impl Connection {
             pending.insert(id, tx);
         }
         let waited = tokio::time::timeout_at(deadline, async {
-            self.send(frame.to_bytes()).await?;
+            self.send(bytes).await?;
             rx.await.unwrap_or_else(|_| Err(TransportError::Closed("reply dropped".into())))
         })
         .await;
@@ -283,31 +281,42 @@ fn response_result(reply: Frame, classes: &ClassCache) -> Result<RpcResult, Tran
     Ok(RpcResult::decode_body(&reply.body, Some(classes))?)
 }
 
+/// Ticks a few times per `period`, so that quiet is noticed within a quarter of it.
+pub(super) fn idle_ticker(period: Duration) -> tokio::time::Interval {
+    let mut ticks = tokio::time::interval_at(Instant::now() + period / 4, (period / 4).max(Duration::from_millis(1)));
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ticks
+}
+
 /// Reads frames and routes them: responses to their pending call, heartbeats
 /// answered, readonly events noted; sends a heartbeat after `heartbeat` of quiet
 /// and gives up after [`MISSED_HEARTBEATS`]. A malformed frame ends the connection.
 async fn read_loop(mut reader: FrameReader, shared: Arc<Shared>, writer: mpsc::Sender<Vec<u8>>) {
     let mut stop = shared.stop.subscribe();
     let quiet = shared.options.heartbeat;
+    // One ticker per connection rather than a timer per frame read.
+    let mut ticks = idle_ticker(quiet);
+    let mut last_read = Instant::now();
     let mut missed = 0;
     loop {
         let next = tokio::select! {
             _ = stop.wait_for(|&s| s) => return,
-            next = tokio::time::timeout(quiet, reader.next()) => next,
-        };
-        let next = match next {
-            Ok(next) => next,
-            Err(_) if missed >= MISSED_HEARTBEATS => {
-                return shared.close(&format!("no reply to {MISSED_HEARTBEATS} heartbeats in {:?}", quiet * (missed + 1)), false)
-            }
-            Err(_) => {
+            _ = ticks.tick() => {
+                if last_read.elapsed() < quiet * (missed + 1) {
+                    continue;
+                }
+                if missed >= MISSED_HEARTBEATS {
+                    return shared.close(&format!("no reply to {MISSED_HEARTBEATS} heartbeats in {:?}", last_read.elapsed()), false);
+                }
                 missed += 1;
                 let id = shared.next_id.fetch_add(1, Ordering::Relaxed);
                 tracing::debug!(id, missed, "idle: sending a heartbeat");
                 let _ = writer.try_send(Frame::heartbeat(id).to_bytes());
                 continue;
             }
+            next = reader.next() => next,
         };
+        last_read = Instant::now();
         missed = 0;
         match next {
             Ok(Some(Incoming::Frame(frame))) => route(frame, &shared, &writer).await,

@@ -74,10 +74,13 @@ impl FrameReader {
 
 /// Writes queued frames, several per syscall when they pile up, until the
 /// queue closes, `stop` turns true, or a write fails.
+/// `busy` says whether other calls are in flight, i.e. whether more frames are
+/// likely to be queued in a moment.
 pub(super) async fn write_batches(
     mut socket: OwnedWriteHalf,
     mut queue: mpsc::Receiver<Vec<u8>>,
     mut stop: watch::Receiver<bool>,
+    busy: impl Fn() -> bool,
 ) -> std::io::Result<()> {
     let mut batch = Vec::new();
     loop {
@@ -88,6 +91,17 @@ pub(super) async fn write_batches(
                 None => break,
             },
         };
+        // Callers woken together (one read can complete many calls) queue their
+        // frames one task after another: let them run first, so that one write
+        // carries them all instead of one write per frame. Alone, just write.
+        if queue.is_empty() && busy() {
+            tokio::task::yield_now().await;
+        }
+        if queue.is_empty() {
+            // Alone: the frame's own buffer goes out as it is.
+            socket.write_all(&first).await?;
+            continue;
+        }
         batch.clear();
         batch.extend_from_slice(&first);
         while batch.len() < 64 * 1024 {

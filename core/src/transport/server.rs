@@ -182,7 +182,8 @@ async fn serve_connection(stream: TcpStream, peer: SocketAddr, shared: Arc<Share
     let (read, write) = stream.into_split();
     let (writer, queue) = mpsc::channel::<Vec<u8>>(1024);
     let mut closing = shared.close_all.subscribe();
-    tokio::spawn(write_batches(write, queue, shared.close_all.subscribe()));
+    let counts = shared.clone();
+    tokio::spawn(write_batches(write, queue, shared.close_all.subscribe(), move || counts.calls_running() > 1));
     let id = shared.next_connection.fetch_add(1, Ordering::Relaxed);
     shared.connections.lock().unwrap_or_else(|p| p.into_inner()).insert(id, writer.clone());
     if shared.readonly.load(Ordering::SeqCst) {
@@ -192,27 +193,33 @@ async fn serve_connection(stream: TcpStream, peer: SocketAddr, shared: Arc<Share
     let cx = Arc::new(ConnectionContext { shared: shared.clone(), writer, classes: ClassCache::new(), channel });
     let mut reader = FrameReader::new(read, shared.options.max_payload);
     let idle = shared.options.idle_timeout;
+    let mut ticks = super::client::idle_ticker(idle);
+    let mut last_read = Instant::now();
     loop {
         let next = tokio::select! {
             _ = closing.wait_for(|&c| c) => break,
-            next = tokio::time::timeout(idle, reader.next()) => next,
+            _ = ticks.tick() => {
+                if last_read.elapsed() < idle {
+                    continue;
+                }
+                tracing::info!(%peer, idle_ms = idle.as_millis() as u64, "closing an idle connection");
+                break;
+            }
+            next = reader.next() => next,
         };
+        last_read = Instant::now();
         match next {
-            Ok(Ok(Some(Incoming::Frame(frame)))) => dispatch(frame, &cx).await,
-            Ok(Ok(Some(Incoming::Oversize { header, max }))) => {
+            Ok(Some(Incoming::Frame(frame))) => dispatch(frame, &cx).await,
+            Ok(Some(Incoming::Oversize { header, max })) => {
                 let message = format!("Fail to decode request due to: Data length too large: {}, max payload: {max}", header.body_len);
                 tracing::warn!(%peer, %message, "skipped an oversized request");
                 if matches!(header.kind, Kind::Request { twoway: true, event: false }) {
                     let _ = cx.writer.send(error_frame(&header, Status::BadRequest, &message)).await;
                 }
             }
-            Ok(Ok(None)) => break,
-            Ok(Err(e)) => {
+            Ok(None) => break,
+            Err(e) => {
                 tracing::warn!(%peer, error = %e, "closing the connection");
-                break;
-            }
-            Err(_) => {
-                tracing::info!(%peer, idle_ms = idle.as_millis() as u64, "closing an idle connection");
                 break;
             }
         }
@@ -268,8 +275,10 @@ async fn dispatch(frame: Frame, cx: &Arc<ConnectionContext>) {
     tokio::spawn(async move {
         let attachments_ok = supports_response_attachments(&invocation.dubbo_version);
         let generic = invocation.is_generic();
+        // The permit is held until the reply is queued: a call counts as running (for
+        // the pool, the drain and the writer's batching) until its answer is on its way.
+        let _permit = permit;
         let answer = run(invocation, &service).await;
-        drop(permit);
         if !twoway {
             return;
         }
@@ -291,10 +300,7 @@ async fn dispatch(frame: Frame, cx: &Arc<ConnectionContext>) {
             a
         });
         let max = cx.shared.options.max_payload;
-        let reply = result
-            .encode_body()
-            .and_then(|body| Frame::new(Kind::Response { status: Status::Ok, event: false }, header.id, body, max))
-            .map(|frame| frame.to_bytes());
+        let reply = result.encode_frame(header.id, max);
         let bytes = reply.unwrap_or_else(|e| {
             // Java answers an unencodable or oversized result with SERIALIZATION_ERROR (25).
             tracing::warn!(error = %e, "could not send a result");
