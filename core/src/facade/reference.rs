@@ -27,12 +27,13 @@ pub struct MethodSignature {
 impl MethodSignature {
     /// A signature from Java type names (`"int"`, `"java.lang.String"`, `"org.example.User"`).
     pub fn new(name: impl Into<String>, types: &[&str]) -> Result<Self, Error> {
-        let parameter_types = types
-            .iter()
-            .map(|t| JavaType::from_name(t).ok_or_else(|| Error::invalid(format!("bad Java type name {t:?}"))))
-            .collect::<Result<_, _>>()?;
-        Ok(MethodSignature { name: name.into(), parameter_types, timeout: None })
+        Ok(MethodSignature { name: name.into(), parameter_types: java_types(types)?, timeout: None })
     }
+}
+
+/// Java type names (`"int"`, `"java.lang.String"`) as types; a bad name is an invalid argument.
+pub(super) fn java_types(names: &[&str]) -> Result<Vec<JavaType>, Error> {
+    names.iter().map(|t| JavaType::from_name(t).ok_or_else(|| Error::invalid(format!("bad Java type name {t:?}")))).collect()
 }
 
 /// What a reference calls, with Java's parameter names.
@@ -179,24 +180,17 @@ impl Reference {
 
     /// Java 3.3's default consumer attachments (facts §1.8), then the call's own.
     fn with_attachments(&self, mut invocation: Invocation, timeout: Duration, options: &CallOptions) -> Invocation {
-        let version = self.config.version.clone().filter(|v| !v.is_empty()).unwrap_or_else(|| DEFAULT_VERSION.to_owned());
-        invocation.version = version.clone();
-        let mut attachments = vec![
-            ("path".to_owned(), Value::from(self.config.interface.as_str())),
-            ("interface".to_owned(), Value::from(self.config.interface.as_str())),
-            ("version".to_owned(), Value::String(version)),
-            ("timeout".to_owned(), Value::String(timeout.as_millis().to_string())),
-            ("remote.application".to_owned(), Value::from(self.client.config.application.as_str())),
-        ];
+        invocation.version = self.config.version.clone().filter(|v| !v.is_empty()).unwrap_or_else(|| DEFAULT_VERSION.to_owned());
+        let mut invocation = invocation.with_consumer_attachments(timeout.as_millis() as u64);
+        let attachments = &mut invocation.attachments;
+        attachments.push(("remote.application".to_owned(), Value::from(self.client.config.application.as_str())));
         if let Some(group) = self.config.group.as_ref().filter(|g| !g.is_empty()) {
             attachments.push(("group".to_owned(), Value::from(group.as_str())));
         }
-        attachments.append(&mut invocation.attachments);
         for (k, v) in &options.attachments {
             attachments.retain(|(key, _)| key != k);
             attachments.push((k.clone(), v.clone()));
         }
-        invocation.attachments = attachments;
         invocation
     }
 

@@ -128,10 +128,7 @@ impl ServiceBuilder {
     /// A service with declared methods answers others as Java does (status 40); one
     /// with none serves any method.
     pub fn method(mut self, name: &str, parameter_types: &[&str]) -> Result<Self, Error> {
-        let types = parameter_types
-            .iter()
-            .map(|t| JavaType::from_name(t).ok_or_else(|| Error::invalid(format!("bad Java type name {t:?}"))))
-            .collect::<Result<Vec<_>, _>>()?;
+        let types = super::reference::java_types(parameter_types)?;
         let descriptor = types.iter().map(JavaType::descriptor).collect();
         self.methods.get_or_insert_with(Vec::new).push((name.to_owned(), descriptor));
         Ok(self)
