@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use libdubbo_core::facade::{
-    CallOptions, Client, ClientConfig, ErrorKind, MethodSignature, Reference, ReferenceConfig, Response, Runtime, Server, ServerConfig, Service,
+    CallOptions, CallQueue, Client, ClientConfig, ErrorKind, MethodSignature, Reference, ReferenceConfig, Response, Runtime, Server, ServerConfig, Service,
 };
 use libdubbo_core::protocol::Status;
 use libdubbo_core::value::{equivalent, JavaType};
@@ -124,14 +124,29 @@ async fn generic_invoke_and_blocking_calls() {
     assert_eq!(reply.value, Value::Int(5));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_queue_service_is_served_by_a_plain_thread_and_refuses_when_full() {
+/// A server exporting `org.example.Queued` through a queue of 4, and a reference to it.
+async fn queued_server() -> (Server, CallQueue, Reference) {
     let config = ServerConfig { bind: "127.0.0.1:0".parse().unwrap(), ..ServerConfig::default() };
     let server = Server::bind(runtime(), config).await.unwrap();
     let (service, queue) = Service::builder("org.example.Queued").queue(4);
     server.export(service).unwrap();
-    let client = client();
-    let q = client.reference(ReferenceConfig::direct("org.example.Queued", format!("dubbo://{}", server.local_addr()))).unwrap();
+    let q = client().reference(ReferenceConfig::direct("org.example.Queued", format!("dubbo://{}", server.local_addr()))).unwrap();
+    (server, queue, q)
+}
+
+/// Waits (bounded) until `n` calls wait in the queue.
+async fn wait_until_queued(queue: &CallQueue, n: usize) {
+    for _ in 0..200 {
+        if queue.len() == n {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_queue_service_is_served_by_a_plain_thread_and_refuses_when_full() {
+    let (server, queue, q) = queued_server().await;
 
     // Nobody drains yet: four calls wait in the queue, the fifth is refused with 100.
     let waiting: Vec<_> = (0..4)
@@ -140,12 +155,7 @@ async fn a_queue_service_is_served_by_a_plain_thread_and_refuses_when_full() {
             tokio::spawn(async move { q.call("double", vec![Value::Int(i)], CallOptions { timeout: Some(Duration::from_secs(5)), ..none() }).await })
         })
         .collect();
-    for _ in 0..200 {
-        if queue.len() == 4 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    wait_until_queued(&queue, 4).await;
     let err = q.call("double", vec![Value::Int(9)], none()).await.unwrap_err();
     assert_eq!(err.status, Some(Status::ServerThreadpoolExhausted), "{err}");
 
@@ -176,22 +186,13 @@ async fn a_queue_service_is_served_by_a_plain_thread_and_refuses_when_full() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn calls_waiting_in_a_dropped_queue_are_answered_not_left_to_time_out() {
-    let config = ServerConfig { bind: "127.0.0.1:0".parse().unwrap(), ..ServerConfig::default() };
-    let server = Server::bind(runtime(), config).await.unwrap();
-    let (service, queue) = Service::builder("org.example.Queued").queue(4);
-    server.export(service).unwrap();
-    let q = client().reference(ReferenceConfig::direct("org.example.Queued", format!("dubbo://{}", server.local_addr()))).unwrap();
+    let (_server, queue, q) = queued_server().await;
     let long = CallOptions { timeout: Some(Duration::from_secs(10)), ..none() };
     let waiting = {
         let q = q.clone();
         tokio::spawn(async move { q.call("any", vec![], long).await })
     };
-    for _ in 0..200 {
-        if queue.len() == 1 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    wait_until_queued(&queue, 1).await;
     let started = std::time::Instant::now();
     drop(queue);
     let err = waiting.await.unwrap().unwrap_err();

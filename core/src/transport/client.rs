@@ -13,7 +13,7 @@ use tokio::net::TcpStream;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::Instant;
 
-use super::io::{write_batches, FrameReader, Incoming};
+use super::io::{idle_ticker, write_batches, FrameReader, Incoming};
 use super::TransportError;
 use crate::hessian2::ClassCache;
 use crate::protocol::{decode_error_body, serialization, Frame, Invocation, Kind, ProtocolError, RpcResult, Status, DEFAULT_PAYLOAD};
@@ -279,13 +279,6 @@ fn response_result(reply: Frame, classes: &ClassCache) -> Result<RpcResult, Tran
         return Err(ProtocolError::UnsupportedSerialization(reply.header.serialization).into());
     }
     Ok(RpcResult::decode_body(&reply.body, Some(classes))?)
-}
-
-/// Ticks a few times per `period`, so that quiet is noticed within a quarter of it.
-pub(super) fn idle_ticker(period: Duration) -> tokio::time::Interval {
-    let mut ticks = tokio::time::interval_at(Instant::now() + period / 4, (period / 4).max(Duration::from_millis(1)));
-    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    ticks
 }
 
 /// Reads frames and routes them: responses to their pending call, heartbeats

@@ -72,6 +72,15 @@ impl FrameReader {
     }
 }
 
+/// Ticks a few times per `period`, so that quiet is noticed within a quarter of it
+/// (one timer per connection, not one per frame read).
+pub(super) fn idle_ticker(period: std::time::Duration) -> tokio::time::Interval {
+    let start = tokio::time::Instant::now() + period / 4;
+    let mut ticks = tokio::time::interval_at(start, (period / 4).max(std::time::Duration::from_millis(1)));
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ticks
+}
+
 /// Writes queued frames, several per syscall when they pile up, until the
 /// queue closes, `stop` turns true, or a write fails.
 /// `busy` says whether other calls are in flight, i.e. whether more frames are

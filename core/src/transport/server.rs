@@ -13,7 +13,7 @@ use tokio::sync::{mpsc, watch, Semaphore};
 use tokio::time::Instant;
 
 use super::exports::{no_such_method, Exports, Target};
-use super::io::{write_batches, FrameReader, Incoming};
+use super::io::{idle_ticker, write_batches, FrameReader, Incoming};
 use super::panic::CatchUnwind;
 use super::{Rejection, TransportError};
 use crate::hessian2::ClassCache;
@@ -193,7 +193,7 @@ async fn serve_connection(stream: TcpStream, peer: SocketAddr, shared: Arc<Share
     let cx = Arc::new(ConnectionContext { shared: shared.clone(), writer, classes: ClassCache::new(), channel });
     let mut reader = FrameReader::new(read, shared.options.max_payload);
     let idle = shared.options.idle_timeout;
-    let mut ticks = super::client::idle_ticker(idle);
+    let mut ticks = idle_ticker(idle);
     let mut last_read = Instant::now();
     loop {
         let next = tokio::select! {
