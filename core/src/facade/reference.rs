@@ -69,6 +69,9 @@ pub struct CallOptions {
     pub attachments: Vec<(String, Value)>,
     /// The parameter types, when the declared or inferred ones are not right.
     pub parameter_types: Option<Vec<JavaType>>,
+    /// The type each argument pins where the method has no declared signature
+    /// (a front's `Int(5)` wrapper pins `int`); `None` entries are inferred.
+    pub argument_types: Vec<Option<JavaType>>,
 }
 
 /// A call's answer: the returned value (`Null` for null and void) and the
@@ -150,7 +153,10 @@ impl Reference {
         self.client.check()?;
         let types = match &options.parameter_types {
             Some(types) => types.clone(),
-            None => self.declared(method, args.len()).unwrap_or_else(|| args.iter().map(JavaType::of_value).collect()),
+            None => self.declared(method, args.len()).unwrap_or_else(|| {
+                let pinned = |i: usize| options.argument_types.get(i).cloned().flatten();
+                args.iter().enumerate().map(|(i, a)| pinned(i).unwrap_or_else(|| JavaType::of_value(a))).collect()
+            }),
         };
         if types.len() != args.len() {
             return Err(Error::invalid(format!("{method}: {} arguments for {} parameter types", args.len(), types.len())));

@@ -47,13 +47,21 @@ impl Runtime {
     }
 
     /// The process-wide runtime, made on first use with `LIBDUBBO_THREADS` worker
-    /// threads (default: the number of CPUs, at most 4).
+    /// threads (default: the number of CPUs, at most 4), and made again in a child
+    /// process after `fork()`.
     pub fn global() -> Result<Arc<Runtime>, Error> {
         static GLOBAL: std::sync::Mutex<Option<Arc<Runtime>>> = std::sync::Mutex::new(None);
         let mut global = GLOBAL.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(rt) = global.as_ref() {
-            rt.check()?;
-            return Ok(rt.clone());
+        if let Some(rt) = global.take() {
+            if rt.check().is_ok() {
+                *global = Some(rt.clone());
+                return Ok(rt);
+            }
+            // A forked child: the parent's runtime has no threads here. Objects made
+            // before the fork keep it (and fail as forked); the child gets a fresh
+            // one. The dead one is leaked: dropping it could wait on threads that
+            // do not exist in this process.
+            std::mem::forget(rt);
         }
         let threads = std::env::var("LIBDUBBO_THREADS").ok().and_then(|t| t.parse().ok()).unwrap_or_else(|| {
             std::thread::available_parallelism().map_or(2, |n| n.get()).min(4)
