@@ -24,7 +24,8 @@ pub struct Client {
 #[pymethods]
 impl Client {
     #[new]
-    #[pyo3(signature = (registry=None, *, application=None, timeout=None, connect_timeout=None, payload=None, heartbeat=None))]
+    #[pyo3(signature = (registry=None, *, application=None, timeout=None, connect_timeout=None, payload=None, heartbeat=None, max_in_flight=None))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         registry: Option<String>,
@@ -33,6 +34,7 @@ impl Client {
         connect_timeout: Option<f64>,
         payload: Option<usize>,
         heartbeat: Option<f64>,
+        max_in_flight: Option<usize>,
     ) -> PyResult<Self> {
         let mut config = ClientConfig::default();
         if let Some(a) = application {
@@ -49,6 +51,9 @@ impl Client {
         }
         if let Some(h) = heartbeat {
             config.heartbeat = seconds(py, h)?;
+        }
+        if let Some(n) = max_in_flight {
+            config.max_in_flight = n.max(1);
         }
         let runtime = Runtime::global().map_err(|e| to_py(py, e))?;
         let inner = facade::Client::new(runtime, config).map_err(|e| to_py(py, e))?;

@@ -83,6 +83,19 @@ def test_oversized_request_is_refused_before_sending(provider_url: str) -> None:
         assert ref.sayHello("small") == "Hello small"
 
 
+def test_too_many_calls_in_flight_is_overloaded(provider_url: str) -> None:
+    with libdubbo.Client(provider_url, max_in_flight=1, timeout=5.0) as c:
+        ref = c.reference(GREETER, methods=METHODS)
+        assert ref.sayHello("warm") == "Hello warm"  # connected
+        busy = threading.Thread(target=lambda: ref.slow(500))
+        busy.start()
+        time.sleep(0.2)
+        with pytest.raises(libdubbo.DubboOverloadedError) as info:
+            ref.sayHello("one too many")
+        busy.join(timeout=5)
+    assert info.value.kind == "overloaded"
+
+
 def test_calls_after_close(provider_url: str) -> None:
     c = libdubbo.Client(provider_url)
     ref = c.reference(GREETER, methods=METHODS)

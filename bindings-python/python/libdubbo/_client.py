@@ -27,7 +27,8 @@ class Client:
     """A Dubbo consumer. ``registry`` says where providers are: a direct
     ``dubbo://host:port`` URL (several separated by commas).
 
-    Connections are shared by every reference of a client; close it when done
+    ``max_in_flight`` caps the calls waiting on one connection; more fail at once
+    with :class:`DubboOverloadedError`. Connections are shared by every reference of a client; close it when done
     (or use it as a context manager)::
 
         with libdubbo.Client("dubbo://127.0.0.1:20880") as client:
@@ -44,6 +45,7 @@ class Client:
         connect_timeout: float = 3.0,
         payload: Optional[int] = None,
         heartbeat: Optional[float] = None,
+        max_in_flight: Optional[int] = None,
     ) -> None:
         self._native = _native.Client(
             registry,
@@ -52,6 +54,7 @@ class Client:
             connect_timeout=connect_timeout,
             payload=payload,
             heartbeat=heartbeat,
+            max_in_flight=max_in_flight,
         )
         _lifecycle.track(self)
 

@@ -25,6 +25,7 @@ class Client:
         connect_timeout: Optional[float] = None,
         payload: Optional[int] = None,
         heartbeat: Optional[float] = None,
+        max_in_flight: Optional[int] = None,
     ) -> Client: ...
     def reference(
         self,
