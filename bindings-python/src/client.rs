@@ -119,19 +119,8 @@ impl Reference {
         want_attachments: bool,
     ) -> PyResult<Py<PyAny>> {
         let (args, options) = prepare(py, args, timeout, attachments, parameter_types)?;
-        let mut interrupted = None;
-        let result = py.detach(|| {
-            self.inner.call_blocking(method, args, options, || {
-                Python::attach(|py| py.check_signals()).map_err(|e| {
-                    interrupted = Some(e);
-                    Error::new(ErrorKind::Cancelled, "interrupted")
-                })
-            })
-        });
-        if let Some(e) = interrupted {
-            return Err(e);
-        }
-        reply_to_py(py, result.map_err(|e| to_py(py, e))?, want_attachments)
+        let reply = interruptible(py, |signals| self.inner.call_blocking(method, args, options, signals))?;
+        reply_to_py(py, reply, want_attachments)
     }
 
     /// The same call, completing into `completions` under `token` (see `libdubbo._aio`).
@@ -173,8 +162,8 @@ impl Reference {
     ) -> PyResult<()> {
         let (args, options) = prepare(py, args, timeout, attachments, parameter_types)?;
         let (reference, method) = (self.inner.clone(), method.to_owned());
-        let sent = py.detach(|| self.runtime.block_on(async move { reference.oneway(&method, args, options).await }));
-        sent.and_then(|r| r).map_err(|e| to_py(py, e))
+        let runtime = &self.runtime;
+        interruptible(py, |signals| runtime.wait(async move { reference.oneway(&method, args, options).await }, signals).and_then(|r| r))
     }
 
     /// The oneway call, completing into `completions` once sent.
@@ -227,8 +216,9 @@ impl Reference {
             })?;
             return Ok(Some(Py::new(py, handle)?.into_any()));
         }
-        let result = py.detach(|| self.runtime.block_on(call)).and_then(|r| r).map_err(|e| to_py(py, e))?;
-        reply_to_py(py, result, want_attachments).map(Some)
+        let runtime = &self.runtime;
+        let reply = interruptible(py, |signals| runtime.wait(call, signals).and_then(|r| r))?;
+        reply_to_py(py, reply, want_attachments).map(Some)
     }
 }
 
@@ -237,6 +227,30 @@ impl Reference {
     fn spawn(&self, py: Python<'_>, task: impl std::future::Future<Output = ()> + Send + 'static) -> PyResult<CancelHandle> {
         self.runtime.check().map_err(|e| to_py(py, e))?;
         Ok(CancelHandle { abort: self.runtime.handle().spawn(task).abort_handle() })
+    }
+}
+
+/// Runs a blocking facade wait without the GIL; every 100 ms the wait asks
+/// Python for pending signals, so Ctrl-C raises KeyboardInterrupt at once.
+fn interruptible<T>(
+    py: Python<'_>,
+    wait: impl FnOnce(&mut dyn FnMut() -> Result<(), Error>) -> Result<T, Error> + Send,
+) -> PyResult<T>
+where
+    T: Send,
+{
+    let mut interrupted = None;
+    let result = py.detach(|| {
+        wait(&mut || {
+            Python::attach(|py| py.check_signals()).map_err(|e| {
+                interrupted = Some(e);
+                Error::new(ErrorKind::Cancelled, "interrupted")
+            })
+        })
+    });
+    match interrupted {
+        Some(signal) => Err(signal),
+        None => result.map_err(|e| to_py(py, e)),
     }
 }
 
