@@ -6,6 +6,7 @@
 //! - [`transport`]: dubbo2 over TCP: multiplexed client connections, a server.
 //! - [`registry`]: registries (the embedded one by default): register, subscribe to provider lists.
 //! - [`url`]: the Dubbo URL (parse, format, Java's parameter names and defaults).
+//! - [`cluster`]: the directory of live providers, load balancers, fault-tolerance strategies.
 //! - [`facade`]: the API every language front wraps: runtime, client, reference, server, service.
 //!
 //! ```
@@ -23,6 +24,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod cluster;
 pub mod facade;
 pub mod hessian2;
 pub mod protocol;

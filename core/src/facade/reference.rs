@@ -7,10 +7,12 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::client::ClientShared;
+use super::client::{ClientConfig, ClientShared};
+use super::discovery::{Binding, Provider};
 use super::{Error, ErrorKind};
 use crate::protocol::{Invocation, Outcome, DEFAULT_VERSION};
 use crate::transport::{Connection, Endpoint};
+use crate::url::{keys, Url};
 use crate::value::{JavaType, Value};
 
 /// A method's declared parameter types, so calls need not say them.
@@ -51,6 +53,9 @@ pub struct ReferenceConfig {
     pub url: Option<String>,
     /// Declared signatures of the methods called.
     pub methods: Vec<MethodSignature>,
+    /// More parameters by Java's names, for the reference or one method:
+    /// `loadbalance`, `cluster`, `retries`, `sayHello.loadbalance`, `hash.arguments` ...
+    pub parameters: Vec<(String, String)>,
 }
 
 impl ReferenceConfig {
@@ -86,12 +91,58 @@ pub struct Reply {
 pub struct Reference {
     client: Arc<ClientShared>,
     config: Arc<ReferenceConfig>,
-    endpoints: Arc<[Arc<Endpoint>]>,
+    /// The consumer URL: the reference's parameters, as Java registers them.
+    consumer: Arc<Url>,
+    binding: Arc<Binding>,
+}
+
+/// The consumer URL Java registers for a reference (`consumer://host/interface?...`),
+/// carrying the reference's parameters.
+pub(super) fn consumer_url(client: &ClientConfig, config: &ReferenceConfig) -> Url {
+    let mut methods: Vec<&str> = config.methods.iter().map(|m| m.name.as_str()).collect();
+    methods.sort_unstable();
+    methods.dedup();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis());
+    let mut url = Url::new("consumer", "127.0.0.1", 0, &config.interface)
+        .with(keys::APPLICATION, client.application.as_str())
+        .with(keys::CATEGORY, "consumers")
+        .with("check", "false")
+        .with("dubbo", crate::url::defaults::DUBBO)
+        .with(keys::INTERFACE, config.interface.as_str())
+        .with("pid", std::process::id().to_string())
+        .with(keys::SIDE, "consumer")
+        .with(keys::TIMESTAMP, now.to_string());
+    if !methods.is_empty() {
+        url = url.with(keys::METHODS, methods.join(","));
+    }
+    if let Some(v) = config.version.as_deref().filter(|v| !v.is_empty()) {
+        url = url.with(keys::VERSION, v);
+    }
+    if let Some(g) = config.group.as_deref().filter(|g| !g.is_empty()) {
+        url = url.with(keys::GROUP, g);
+    }
+    if let Some(t) = config.timeout {
+        url = url.with(keys::TIMEOUT, t.as_millis().to_string());
+    }
+    for m in &config.methods {
+        if let Some(t) = m.timeout {
+            url = url.with(&format!("{}.{}", m.name, keys::TIMEOUT), t.as_millis().to_string());
+        }
+    }
+    for (k, v) in &config.parameters {
+        url = url.with(k, v.as_str());
+    }
+    url
 }
 
 impl Reference {
-    pub(super) fn new(client: Arc<ClientShared>, config: ReferenceConfig, endpoints: Vec<Arc<Endpoint>>) -> Self {
-        Reference { client, config: Arc::new(config), endpoints: endpoints.into() }
+    pub(super) fn new(client: Arc<ClientShared>, config: ReferenceConfig, consumer: Url, binding: Binding) -> Self {
+        Reference { client, config: Arc::new(config), consumer: Arc::new(consumer), binding: Arc::new(binding) }
+    }
+
+    /// The addresses of the providers it can call now (from its URLs or its registry).
+    pub fn providers(&self) -> Vec<String> {
+        self.binding.directory.all().iter().map(|p| p.url.address()).collect()
     }
 
     /// The interface it calls.
@@ -174,7 +225,7 @@ impl Reference {
         options
             .timeout
             .or_else(|| self.config.methods.iter().find(|m| m.name == method).and_then(|m| m.timeout))
-            .or(self.config.timeout)
+            .or_else(|| self.consumer.method_param(method, keys::TIMEOUT).and_then(|t| t.parse().ok()).map(Duration::from_millis))
             .unwrap_or(self.client.config.timeout)
     }
 
@@ -213,15 +264,36 @@ impl Reference {
         }
     }
 
+    /// The providers to choose from, once the registry's first list is in
+    /// (waiting for it at most until `deadline`).
+    async fn providers_by(&self, deadline: Instant) -> Result<Vec<Arc<Provider>>, Error> {
+        let directory = &self.binding.directory;
+        if !directory.is_ready() {
+            let _ = tokio::time::timeout_at(deadline, directory.wait_ready()).await;
+        }
+        let providers = directory.selectable();
+        if providers.is_empty() {
+            return Err(Error::new(ErrorKind::NoProvider, format!("no provider of {} is registered", self.service_key())));
+        }
+        Ok(providers)
+    }
+
+    /// Java's service key of what it calls (`group/interface:version`).
+    fn service_key(&self) -> String {
+        crate::url::service_key(&self.config.interface, self.config.version.as_deref().unwrap_or(""), self.config.group.as_deref().unwrap_or(""))
+    }
+
     /// A connection to an available provider: the first one with a live,
     /// non-readonly connection, else the first that connects.
     async fn connection(&self, deadline: Instant) -> Result<Connection, Error> {
         self.client.check()?;
-        if let Some(conn) = self.endpoints.iter().filter_map(|e| e.current()).find(Connection::is_available) {
+        let providers = self.providers_by(deadline).await?;
+        let endpoints: Vec<&Arc<Endpoint>> = providers.iter().map(|p| &p.endpoint).collect();
+        if let Some(conn) = endpoints.iter().filter_map(|e| e.current()).find(Connection::is_available) {
             return Ok(conn);
         }
         let mut last = None;
-        for endpoint in self.endpoints.iter().filter(|e| e.is_available()) {
+        for endpoint in endpoints.iter().filter(|e| e.is_available()) {
             match endpoint.connection(deadline).await {
                 Ok(conn) if conn.is_available() => return Ok(conn),
                 Ok(_) => {}

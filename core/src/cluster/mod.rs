@@ -1,0 +1,69 @@
+//! Clusters (DESIGN "How a call flows"): the directory of a reference's live
+//! providers, the load balancers that pick one for a call, and the
+//! fault-tolerance strategies around the call, with Java's names, defaults and
+//! algorithms (facts §5, §6).
+//!
+//! The layer knows providers only through [`Invoker`] (a URL, availability and
+//! [`Stats`]) and calls only through closures, so it is tested with fakes and
+//! knows nothing of sockets.
+
+mod directory;
+mod stats;
+
+pub use directory::Directory;
+pub use stats::{CallGuard, Stats, SLIDE_PERIOD};
+
+use crate::url::Url;
+
+/// A provider as the cluster sees it.
+pub trait Invoker: Send + Sync + 'static {
+    /// Its URL (weight, warmup, timestamp and per-method parameters come from it).
+    fn url(&self) -> &Url;
+    /// False while it must not be picked (readonly, connect backing off).
+    fn is_available(&self) -> bool;
+    /// Its call statistics.
+    fn stats(&self) -> &Stats;
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! A fake provider for the cluster's unit tests.
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    use super::{Invoker, Stats};
+    use crate::url::Url;
+
+    pub struct Fake {
+        pub url: Url,
+        available: AtomicBool,
+        stats: Stats,
+    }
+
+    impl Fake {
+        /// A provider at `addr` (`host:port`) with no parameters.
+        pub fn new(addr: &str) -> Arc<Fake> {
+            Fake::with_url(&format!("dubbo://{addr}/org.example.Greeter"))
+        }
+
+        pub fn with_url(url: &str) -> Arc<Fake> {
+            Arc::new(Fake { url: Url::parse(url).expect("a test URL"), available: AtomicBool::new(true), stats: Stats::default() })
+        }
+
+        pub fn set_available(&self, yes: bool) {
+            self.available.store(yes, Ordering::Relaxed);
+        }
+    }
+
+    impl Invoker for Fake {
+        fn url(&self) -> &Url {
+            &self.url
+        }
+        fn is_available(&self) -> bool {
+            self.available.load(Ordering::Relaxed)
+        }
+        fn stats(&self) -> &Stats {
+            &self.stats
+        }
+    }
+}
