@@ -8,9 +8,12 @@
 //! knows nothing of sockets.
 
 mod directory;
+pub mod loadbalance;
+mod rng;
 mod stats;
 
 pub use directory::Directory;
+pub use loadbalance::{LoadBalancer, Pick};
 pub use stats::{CallGuard, Stats, SLIDE_PERIOD};
 
 use crate::url::Url;
