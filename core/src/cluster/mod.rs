@@ -11,8 +11,10 @@ mod directory;
 pub mod loadbalance;
 mod rng;
 mod stats;
+pub mod strategy;
 
 pub use directory::Directory;
+pub use strategy::{invoke, CallError, Strategy};
 pub use loadbalance::{LoadBalancer, Pick};
 pub use stats::{CallGuard, Stats, SLIDE_PERIOD};
 
