@@ -177,3 +177,92 @@ fn child_provider() {
     // Serves until killed; a bound on the time in case the parent died first.
     std::thread::sleep(Duration::from_secs(60));
 }
+
+/// A provider of `org.example.Who` answering `who()` with its own port.
+async fn who_server(reg: &str) -> Server {
+    let config = ServerConfig { bind: "127.0.0.1:0".parse().unwrap(), registry: Some(reg.to_owned()), ..ServerConfig::default() };
+    let server = Server::bind(runtime(), config).await.unwrap();
+    let port = server.local_addr().port();
+    let service = libdubbo_core::facade::Service::builder("org.example.Who")
+        .handler(move |_req| async move { Ok(libdubbo_core::facade::Response::from(Value::Int(port as i32))) });
+    server.export(service).unwrap();
+    server
+}
+
+async fn who(r: &Reference, arg: &str) -> Result<i32, libdubbo_core::facade::Error> {
+    match r.call("who", vec![Value::from(arg)], CallOptions::default()).await?.value {
+        Value::Int(p) => Ok(p),
+        other => panic!("{other:?}"),
+    }
+}
+
+fn who_ref(client: &Client, url: Option<String>, params: &[(&str, &str)]) -> Reference {
+    let parameters = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    client.reference(ReferenceConfig { interface: "org.example.Who".into(), url, parameters, timeout: Some(Duration::from_secs(2)), ..Default::default() }).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn load_balancers_and_strategies_are_chosen_by_java_parameter_names() {
+    let (dir, reg) = registry("cluster");
+    let servers = [who_server(&reg).await, who_server(&reg).await, who_server(&reg).await];
+    let ports: std::collections::HashSet<i32> = servers.iter().map(|s| s.local_addr().port() as i32).collect();
+    let client = consumer(&reg);
+
+    // roundrobin with equal weights takes turns: three calls, three providers.
+    let rr = who_ref(&client, None, &[("loadbalance", "roundrobin")]);
+    until_providers(&rr, 3, Duration::from_secs(3)).await;
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..3 {
+        seen.insert(who(&rr, "x").await.unwrap());
+    }
+    assert_eq!(seen, ports);
+
+    // consistenthash: the same argument, the same provider; per method, by Java's names.
+    let ch = who_ref(&client, None, &[("who.loadbalance", "consistenthash")]);
+    until_providers(&ch, 3, Duration::from_secs(3)).await;
+    for key in ["alice", "bob", "carol"] {
+        let first = who(&ch, key).await.unwrap();
+        for _ in 0..5 {
+            assert_eq!(who(&ch, key).await.unwrap(), first, "{key}");
+        }
+    }
+    let spread: std::collections::HashSet<i32> = futures_of(&ch, 60).await;
+    assert!(spread.len() >= 2, "keys spread over providers: {spread:?}");
+
+    // An unknown name is the caller's mistake.
+    let bad = who_ref(&client, None, &[("loadbalance", "nope")]);
+    until_providers(&bad, 3, Duration::from_secs(3)).await;
+    assert_eq!(who(&bad, "x").await.unwrap_err().kind, ErrorKind::InvalidArgument);
+
+    // failover (the default) goes past a dead provider; failfast does not.
+    let dead = support::free_port();
+    let live = servers[0].local_addr();
+    let urls = format!("dubbo://127.0.0.1:{dead},dubbo://{live}");
+    let failover = who_ref(&client, Some(urls.clone()), &[("loadbalance", "roundrobin")]);
+    for _ in 0..6 {
+        assert_eq!(who(&failover, "x").await.unwrap(), live.port() as i32);
+    }
+    // A fresh client (the first one knows the dead address is down and leaves it out).
+    let fresh = consumer(&reg);
+    let failfast = who_ref(&fresh, Some(urls), &[("loadbalance", "roundrobin"), ("cluster", "failfast")]);
+    let err = who(&failfast, "x").await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Network, "round robin starts with the dead one: {err}");
+    // Now backing off, the dead provider is out of selection.
+    for _ in 0..3 {
+        assert_eq!(who(&failfast, "x").await.unwrap(), live.port() as i32);
+    }
+    fresh.close();
+
+    client.close();
+    drop(servers);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The providers that 60 different keys go to.
+async fn futures_of(r: &Reference, n: usize) -> std::collections::HashSet<i32> {
+    let mut out = std::collections::HashSet::new();
+    for i in 0..n {
+        out.insert(who(r, &format!("key-{i}")).await.unwrap());
+    }
+    out
+}

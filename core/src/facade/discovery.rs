@@ -11,7 +11,7 @@ use tokio::sync::oneshot;
 
 use super::client::ClientShared;
 use super::Error;
-use crate::cluster::{Directory, Invoker, Stats};
+use crate::cluster::{Directory, Invoker, LoadBalancer, Stats};
 use crate::registry::{Providers, Query, Registry, Subscription};
 use crate::transport::Endpoint;
 use crate::url::Url;
@@ -42,6 +42,8 @@ impl Invoker for Provider {
 /// consumer's registration.
 pub(super) struct Binding {
     pub(super) directory: Arc<Directory<Provider>>,
+    /// The reference's load balancers by name (they keep state across calls).
+    pub(super) balancers: std::sync::Mutex<HashMap<String, Arc<LoadBalancer>>>,
     /// Dropped with the binding: ends the feeding task.
     _stop: Option<oneshot::Sender<()>>,
     consumer: Option<(Arc<dyn Registry>, Url, tokio::runtime::Handle)>,
@@ -74,7 +76,7 @@ pub(super) fn direct(client: &ClientShared, urls: &str) -> Result<Binding, Error
         url.host = addr.ip().to_string();
         providers.push(Arc::new(Provider { url, endpoint: client.endpoints.get(addr), stats: Stats::default() }));
     }
-    Ok(Binding { directory: Arc::new(Directory::new(providers, true)), _stop: None, consumer: None })
+    Ok(Binding { directory: Arc::new(Directory::new(providers, true)), balancers: Default::default(), _stop: None, consumer: None })
 }
 
 /// A directory fed by `registry`'s providers of `query`; `consumer` is
@@ -92,7 +94,7 @@ pub(super) fn discover(client: Arc<ClientShared>, registry: Arc<dyn Registry>, q
         feed.await;
     });
     let handle = client.runtime.handle().clone();
-    Binding { directory, _stop: Some(stop), consumer: Some((registry, consumer, handle)) }
+    Binding { directory, balancers: Default::default(), _stop: Some(stop), consumer: Some((registry, consumer, handle)) }
 }
 
 /// Applies every list the subscription sends until the binding is dropped.
