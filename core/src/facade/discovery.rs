@@ -60,7 +60,8 @@ impl Drop for Binding {
 /// The socket address of a provider URL (an IP literal, else resolved).
 fn socket_addr(url: &Url) -> Option<SocketAddr> {
     if let Ok(ip) = url.host.parse::<IpAddr>() {
-        return Some(SocketAddr::new(ip, url.port));
+        // Java providers on loopback register `[::ffff:127.0.0.1]` (see tests/interop/java).
+        return Some(SocketAddr::new(ip.to_canonical(), url.port));
     }
     (url.host.as_str(), url.port).to_socket_addrs().ok()?.next()
 }

@@ -88,7 +88,7 @@ impl EmbeddedRegistry {
 
     fn register_now(&self, url: &Url) -> Result<(), RegistryError> {
         self.inner.check()?;
-        let dir = folder::category_dir(&self.inner.root, url.interface(), folder::category_of(url));
+        let dir = folder::category_dir(&self.inner.root, url.interface(), super::category_of(url));
         let name = folder::file_name(url);
         folder::write(&dir, &name, url).map_err(|e| RegistryError::Unavailable(format!("cannot write in {}: {e}", dir.display())))?;
         self.inner.own.lock().unwrap_or_else(|p| p.into_inner()).insert(name, (dir, url.clone()));

@@ -28,15 +28,6 @@ pub(super) fn category_dir(root: &Path, interface: &str, category: &str) -> Path
     root.join(url::encode(interface)).join(category)
 }
 
-/// `providers` for a provider URL, `consumers` for any other.
-pub(super) fn category_of(url: &Url) -> &'static str {
-    if url.param(url::keys::SIDE) == Some("provider") || url.param(url::keys::CATEGORY) == Some("providers") {
-        "providers"
-    } else {
-        "consumers"
-    }
-}
-
 /// This process's pid namespace (`/proc/self/ns/pid` names it `pid:[N]`), `0` when unknown.
 fn pid_namespace() -> u64 {
     static NS: OnceLock<u64> = OnceLock::new();

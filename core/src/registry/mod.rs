@@ -6,10 +6,12 @@
 //!   one service key, again on every change), close.
 //! - [`embedded`]: the default when no registry is configured — processes on one
 //!   machine find each other through files in a per-user folder, no server.
-//! - [`open`]: a registry from its URL (`embedded://`, none → embedded).
+//! - [`zookeeper`]: Java's interface-level ZooKeeper layout (`/dubbo/{interface}/providers`).
+//! - [`open`]: a registry from its URL (`embedded://`, `zookeeper://`; none → embedded).
 
 pub mod embedded;
 mod folder;
+pub mod zookeeper;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -20,6 +22,7 @@ use tokio::sync::watch;
 use crate::url::Url;
 
 pub use embedded::EmbeddedRegistry;
+pub use zookeeper::ZookeeperRegistry;
 
 /// A boxed future, as registry methods return them.
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
@@ -112,9 +115,20 @@ pub trait Registry: Send + Sync {
     fn close(&self);
 }
 
+/// `providers` for a provider URL, `consumers` for any other (Java's `category`).
+pub(crate) fn category_of(url: &Url) -> &'static str {
+    match url.param(crate::url::keys::CATEGORY) {
+        Some("providers") => "providers",
+        Some("consumers") => "consumers",
+        _ if url.param(crate::url::keys::SIDE) == Some("provider") => "providers",
+        _ => "consumers",
+    }
+}
+
 /// Opens the registry at `address`: `None`, `""` or `embedded://[/folder]` is the
 /// embedded registry (its folder from the URL's path, else `LIBDUBBO_REGISTRY_DIR`,
-/// else the per-user default). Background work runs on `handle`.
+/// else the per-user default); `zookeeper://host:port[?backup=h2:p2&group=dubbo&session=ms]`
+/// is ZooKeeper. Background work runs on `handle`.
 pub fn open(address: Option<&str>, handle: &tokio::runtime::Handle) -> Result<Arc<dyn Registry>, RegistryError> {
     let address = address.map(str::trim).filter(|a| !a.is_empty()).unwrap_or("embedded://");
     let url = Url::parse(address).map_err(|e| RegistryError::Invalid(e.to_string()))?;
@@ -123,6 +137,7 @@ pub fn open(address: Option<&str>, handle: &tokio::runtime::Handle) -> Result<Ar
             let dir = if url.path.is_empty() { embedded::default_dir() } else { format!("/{}", url.path).into() };
             Ok(Arc::new(EmbeddedRegistry::open(dir, handle.clone())?))
         }
-        other => Err(RegistryError::Invalid(format!("unsupported registry protocol {other:?} in {address:?} (supported: embedded)"))),
+        "zookeeper" => Ok(Arc::new(ZookeeperRegistry::open(url, handle.clone())?)),
+        other => Err(RegistryError::Invalid(format!("unsupported registry protocol {other:?} in {address:?} (supported: embedded, zookeeper)"))),
     }
 }
