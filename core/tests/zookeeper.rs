@@ -91,3 +91,57 @@ async fn rust_providers_and_consumers_meet_in_java_s_zookeeper_layout() {
     client.close();
     server.close();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rust_consumer_finds_a_java_provider_through_zookeeper() {
+    let Some(jar) = support::java_peer_jar() else { return };
+    let Some(server_zk) = ZooKeeper::start() else { return };
+    let prop = format!("-Dpeer.registry={}", server_zk.url());
+    let java = tokio::task::spawn_blocking(move || support::JavaProvider::start(&jar, &[&prop], &["1.0.0"])).await.unwrap();
+
+    // What Java 3.3 wrote is what our URL reads.
+    let watcher = zk::Client::connect(&server_zk.address()).await.unwrap();
+    let providers = nodes(&watcher, "providers").await;
+    assert_eq!(providers.len(), 1, "{providers:?}");
+    let url = &providers[0];
+    assert_eq!((url.param("side"), url.param("interface"), url.version()), (Some("provider"), Some(GREETER), "1.0.0"), "{url}");
+    assert_eq!(url.port, java.addr.port());
+
+    let client = Client::new(runtime(), ClientConfig { registry: Some(server_zk.url()), ..ClientConfig::default() }).unwrap();
+    let mut config = ReferenceConfig { interface: GREETER.into(), version: Some("1.0.0".into()), timeout: Some(Duration::from_secs(5)), ..Default::default() };
+    config.methods = greeter::METHODS.iter().map(|(n, t)| libdubbo_core::facade::MethodSignature::new(*n, t).unwrap()).collect();
+    let g = client.reference(config).unwrap();
+    until_providers(&g, 1, Duration::from_secs(10)).await;
+    let reply = g.call("sayHello", vec![Value::from("zk")], CallOptions::default()).await.unwrap();
+    assert_eq!(reply.value, Value::from("Hello zk"));
+    let sum = g.call("add", vec![Value::Int(2), Value::Int(3)], CallOptions::default()).await.unwrap();
+    assert_eq!(sum.value, Value::Int(5));
+    println!("java provider registered: {url}");
+
+    // Java's graceful shutdown unregisters: the Rust consumer sees it go.
+    let mut java = java;
+    tokio::task::spawn_blocking(move || java.terminate()).await.unwrap();
+    until_providers(&g, 0, Duration::from_secs(10)).await;
+    client.close();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_java_consumer_finds_a_rust_provider_through_zookeeper() {
+    let Some(jar) = support::java_peer_jar() else { return };
+    let Some(server_zk) = ZooKeeper::start() else { return };
+    // Java dials the LAN address for 127.x hosts; the mapped form reaches our loopback listener.
+    let config = ServerConfig {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        registry: Some(server_zk.url()),
+        host: Some("::ffff:127.0.0.1".into()),
+        application: "rust-provider".into(),
+        ..ServerConfig::default()
+    };
+    let server = Server::bind(runtime(), config).await.unwrap();
+    server.export_registered(greeter::service("", "")).await.unwrap();
+    let url = server_zk.url();
+    let out = tokio::task::spawn_blocking(move || support::run_java(&jar, &[], "zk-consumer", &url, &[])).await.unwrap();
+    let summary = support::assert_java_passed(&out, "java-zk-consumer");
+    println!("{summary}");
+    server.close();
+}
