@@ -145,3 +145,47 @@ async fn a_java_consumer_finds_a_rust_provider_through_zookeeper() {
     println!("{summary}");
     server.close();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_session_is_renewed_and_the_provider_registered_again() {
+    let Some(mut server_zk) = ZooKeeper::start() else { return };
+    // A 4 s session (the server's minimum, 2 ticks) so that an outage expires it quickly.
+    let registry = format!("{}?session=4000", server_zk.url());
+    let config = ServerConfig { bind: "127.0.0.1:0".parse().unwrap(), registry: Some(registry.clone()), ..ServerConfig::default() };
+    let server = Server::bind(runtime(), config).await.unwrap();
+    server.export_registered(greeter::service("", "")).await.unwrap();
+    let client = Client::new(runtime(), ClientConfig { registry: Some(registry), ..ClientConfig::default() }).unwrap();
+    let g = client.reference(ReferenceConfig { interface: GREETER.into(), timeout: Some(Duration::from_secs(3)), ..Default::default() }).unwrap();
+    until_providers(&g, 1, Duration::from_secs(5)).await;
+
+    let owner = |zk: zk::Client| async move {
+        let providers = nodes(&zk, "providers").await;
+        let path = format!("/dubbo/{GREETER}/providers/{}", providers.first()?.to_encoded());
+        zk.get_data(&path).await.ok().map(|(_, stat)| stat.ephemeral_owner)
+    };
+    let before = owner(zk::Client::connect(&server_zk.address()).await.unwrap()).await.expect("registered");
+
+    // ZooKeeper down for longer than the session: the consumer keeps its last list meanwhile.
+    tokio::task::block_in_place(|| server_zk.kill());
+    tokio::time::sleep(Duration::from_secs(7)).await;
+    assert_eq!(g.providers().len(), 1);
+    assert!(g.call("sayHello", vec![Value::from("zk")], CallOptions::default()).await.is_ok(), "calls go on without the registry");
+    tokio::task::block_in_place(|| server_zk.restart());
+
+    // The provider's new session registers it again (a new owner), and the node outlives
+    // the old session's expiry on the server (4 s after the restart).
+    let watcher = zk::Client::connect(&server_zk.address()).await.unwrap();
+    let start = Instant::now();
+    loop {
+        let now = owner(watcher.clone()).await;
+        if now.is_some_and(|o| o != before && o != 0) && start.elapsed() > Duration::from_secs(6) {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "registered again by a new session: {now:?} (was {before})");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    until_providers(&g, 1, Duration::from_secs(10)).await;
+    assert_eq!(g.call("sayHello", vec![Value::from("zk")], CallOptions::default()).await.unwrap().value, Value::from("Hello zk"));
+    client.close();
+    server.close();
+}

@@ -3,7 +3,7 @@
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -17,10 +17,26 @@ pub struct ZooKeeper {
     pub port: u16,
 }
 
+/// Starts the server of the config in `dir`, logging to `dir/zk.log` (appended).
+fn spawn(dir: &Path) -> Child {
+    let log = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("zk.log")).unwrap();
+    Command::new("java")
+        .args(["-Xms32m", "-Xmx256m", "-Dzookeeper.admin.enableServer=false", "-Dzookeeper.root.logger=INFO,CONSOLE"])
+        .arg("-Dlog4j.configuration=file:/etc/zookeeper/conf/log4j.properties")
+        .args(["-cp", "/etc/zookeeper/conf:/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-log4j12.jar:/usr/share/java/log4j-1.2.jar"])
+        .arg("org.apache.zookeeper.server.ZooKeeperServerMain")
+        .arg(dir.join("zoo.cfg"))
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .stdin(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
 impl ZooKeeper {
     /// Starts one, or `None` with a SKIP line when the package is not installed.
     pub fn start() -> Option<ZooKeeper> {
-        if !std::path::Path::new(JAR).exists() {
+        if !Path::new(JAR).exists() {
             eprintln!("SKIP: {JAR} is missing (apt-get install zookeeper; tests/run.sh does)");
             return None;
         }
@@ -33,25 +49,31 @@ impl ZooKeeper {
             dir.join("data").display()
         );
         std::fs::write(dir.join("zoo.cfg"), cfg).unwrap();
-        let log = std::fs::File::create(dir.join("zk.log")).unwrap();
-        let child = Command::new("java")
-            .args(["-Xms32m", "-Xmx256m", "-Dzookeeper.admin.enableServer=false", "-Dzookeeper.root.logger=INFO,CONSOLE"])
-            .arg("-Dlog4j.configuration=file:/etc/zookeeper/conf/log4j.properties")
-            .args(["-cp", "/etc/zookeeper/conf:/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-log4j12.jar:/usr/share/java/log4j-1.2.jar"])
-            .arg("org.apache.zookeeper.server.ZooKeeperServerMain")
-            .arg(dir.join("zoo.cfg"))
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .stdin(Stdio::null())
-            .spawn()
-            .unwrap();
-        let zk = ZooKeeper { child, dir, port };
+        let zk = ZooKeeper { child: spawn(&dir), dir, port };
+        zk.wait_ready();
+        Some(zk)
+    }
+
+    /// Kills the server (no clean shutdown), keeping its data for [`ZooKeeper::restart`].
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts it again on the same port and data (sessions and their nodes survive
+    /// until the sessions time out).
+    pub fn restart(&mut self) {
+        self.kill();
+        self.child = spawn(&self.dir);
+        self.wait_ready();
+    }
+
+    fn wait_ready(&self) {
         let start = Instant::now();
-        while !zk.ruok() {
-            assert!(start.elapsed() < Duration::from_secs(30), "ZooKeeper did not start: {}", zk.log());
+        while !self.ruok() {
+            assert!(start.elapsed() < Duration::from_secs(30), "ZooKeeper did not start: {}", self.log());
             std::thread::sleep(Duration::from_millis(100));
         }
-        Some(zk)
     }
 
     /// `zookeeper://127.0.0.1:PORT`.
@@ -79,8 +101,7 @@ impl ZooKeeper {
 
 impl Drop for ZooKeeper {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.kill();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
