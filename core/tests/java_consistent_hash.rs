@@ -7,13 +7,20 @@ mod support;
 use std::process::Command;
 use std::sync::Arc;
 
-use libdubbo_core::cluster::{Invoker, LoadBalancer, Pick, Stats};
+use libdubbo_core::cluster::{Invoker, LoadBalancer, Pick, ProviderInfo, Stats};
 use libdubbo_core::url::Url;
 use libdubbo_core::Value;
 
 struct Provider {
     url: Url,
     stats: Stats,
+    info: ProviderInfo,
+}
+
+impl Provider {
+    fn new(url: Url) -> Arc<Provider> {
+        Arc::new(Provider { info: ProviderInfo::of(&url), url, stats: Stats::default() })
+    }
 }
 
 impl Invoker for Provider {
@@ -25,6 +32,9 @@ impl Invoker for Provider {
     }
     fn stats(&self) -> &Stats {
         &self.stats
+    }
+    fn info(&self) -> &ProviderInfo {
+        &self.info
     }
 }
 
@@ -55,7 +65,7 @@ fn consistent_hash_picks_the_same_provider_as_java() {
         let providers: Vec<Arc<Provider>> = (1..=n)
             .map(|i| {
                 let url = format!("dubbo://127.0.0.1:{}/org.example.Greeter?interface=org.example.Greeter&hash.arguments={hash_arguments}", 20880 + i);
-                Arc::new(Provider { url: Url::parse(&url).unwrap(), stats: Stats::default() })
+                Provider::new(Url::parse(&url).unwrap())
             })
             .collect();
         let java = java_picks(&jar, n, hash_arguments, &keys);

@@ -8,12 +8,14 @@
 //! knows nothing of sockets.
 
 mod directory;
+mod info;
 pub mod loadbalance;
 mod rng;
 mod stats;
 pub mod strategy;
 
 pub use directory::Directory;
+pub use info::ProviderInfo;
 pub use strategy::{invoke, CallError, Strategy};
 pub use loadbalance::{LoadBalancer, Pick};
 pub use stats::{CallGuard, Stats, SLIDE_PERIOD};
@@ -28,6 +30,8 @@ pub trait Invoker: Send + Sync + 'static {
     fn is_available(&self) -> bool;
     /// Its call statistics.
     fn stats(&self) -> &Stats;
+    /// What the balancers read from its URL, worked out once ([`ProviderInfo::of`]).
+    fn info(&self) -> &ProviderInfo;
 }
 
 #[cfg(test)]
@@ -36,13 +40,14 @@ pub(crate) mod testing {
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Arc;
 
-    use super::{Invoker, Stats};
+    use super::{Invoker, ProviderInfo, Stats};
     use crate::url::Url;
 
     pub struct Fake {
         pub url: Url,
         available: AtomicBool,
         stats: Stats,
+        info: ProviderInfo,
     }
 
     impl Fake {
@@ -52,7 +57,8 @@ pub(crate) mod testing {
         }
 
         pub fn with_url(url: &str) -> Arc<Fake> {
-            Arc::new(Fake { url: Url::parse(url).expect("a test URL"), available: AtomicBool::new(true), stats: Stats::default() })
+            let url = Url::parse(url).expect("a test URL");
+            Arc::new(Fake { info: ProviderInfo::of(&url), url, available: AtomicBool::new(true), stats: Stats::default() })
         }
 
         pub fn set_available(&self, yes: bool) {
@@ -69,6 +75,9 @@ pub(crate) mod testing {
         }
         fn stats(&self) -> &Stats {
             &self.stats
+        }
+        fn info(&self) -> &ProviderInfo {
+            &self.info
         }
     }
 }

@@ -11,7 +11,7 @@ use tokio::sync::oneshot;
 
 use super::client::ClientShared;
 use super::Error;
-use crate::cluster::{Directory, Invoker, LoadBalancer, Stats};
+use crate::cluster::{Directory, Invoker, LoadBalancer, ProviderInfo, Stats};
 use crate::registry::{Providers, Query, Registry, Subscription};
 use crate::transport::Endpoint;
 use crate::url::Url;
@@ -21,6 +21,13 @@ pub(super) struct Provider {
     pub(super) url: Url,
     pub(super) endpoint: Arc<Endpoint>,
     stats: Stats,
+    info: ProviderInfo,
+}
+
+impl Provider {
+    fn new(url: Url, endpoint: Arc<Endpoint>) -> Arc<Provider> {
+        Arc::new(Provider { info: ProviderInfo::of(&url), url, endpoint, stats: Stats::default() })
+    }
 }
 
 impl Invoker for Provider {
@@ -34,6 +41,10 @@ impl Invoker for Provider {
 
     fn stats(&self) -> &Stats {
         &self.stats
+    }
+
+    fn info(&self) -> &ProviderInfo {
+        &self.info
     }
 }
 
@@ -75,7 +86,7 @@ pub(super) fn direct(client: &ClientShared, urls: &str) -> Result<Binding, Error
         let mut url = Url::parse(text).unwrap_or_else(|_| Url::new("dubbo", &addr.ip().to_string(), addr.port(), ""));
         url.protocol = "dubbo".to_owned();
         url.host = addr.ip().to_string();
-        providers.push(Arc::new(Provider { url, endpoint: client.endpoints.get(addr), stats: Stats::default() }));
+        providers.push(Provider::new(url, client.endpoints.get(addr)));
     }
     Ok(Binding { directory: Arc::new(Directory::new(providers, true)), balancers: Default::default(), _stop: None, consumer: None })
 }
@@ -147,7 +158,7 @@ fn apply(client: &ClientShared, directory: &Directory<Provider>, urls: &Provider
             continue;
         }
         match socket_addr(url) {
-            Some(addr) => next.push(Arc::new(Provider { url: url.clone(), endpoint: client.endpoints.get(addr), stats: Stats::default() })),
+            Some(addr) => next.push(Provider::new(url.clone(), client.endpoints.get(addr))),
             None => tracing::warn!(url = %url, "a provider URL with no usable address"),
         }
     }

@@ -9,7 +9,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{now_ms, weight, Pick};
+use super::{now_ms, Pick};
 use crate::cluster::{rng, Invoker};
 use crate::url::{defaults, keys};
 
@@ -22,7 +22,7 @@ pub(super) fn select<I: Invoker>(invokers: &[Arc<I>], pick: &Pick<'_>) -> usize 
     }
     let timeout = pick.param(invokers, keys::TIMEOUT).and_then(|t| t.parse().ok()).unwrap_or(defaults::TIMEOUT);
     let now = now_ms();
-    let (wa, wb) = (weight(invokers[a].url(), pick.method, now), weight(invokers[b].url(), pick.method, now));
+    let (wa, wb) = (invokers[a].info().weight(pick.method, now), invokers[b].info().weight(pick.method, now));
     let (la, lb) = (load(&*invokers[a], wa, timeout), load(&*invokers[b], wb, timeout));
     let chosen = if la == lb {
         let total = wa + wb;

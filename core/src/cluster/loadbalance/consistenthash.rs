@@ -18,8 +18,8 @@ use crate::value::Value;
 /// One ring: its points (hash → provider index) and what it was built from.
 #[derive(Debug)]
 struct Ring {
-    /// The provider identities it was built for (Java compares `invokers.hashCode()`).
-    built_for: Vec<String>,
+    /// The providers it was built for, by entry and URL (Java compares `invokers.hashCode()`).
+    built_for: Vec<(usize, u64)>,
     points: BTreeMap<u32, usize>,
     arguments: Vec<usize>,
 }
@@ -38,7 +38,7 @@ fn point(digest: &[u8; 16], number: usize) -> u32 {
 
 impl ConsistentHash {
     pub(super) fn select<I: Invoker>(&self, invokers: &[Arc<I>], pick: &Pick<'_>) -> usize {
-        let identities: Vec<String> = invokers.iter().map(|i| i.url().to_full_string()).collect();
+        let identities: Vec<(usize, u64)> = invokers.iter().map(|i| (Arc::as_ptr(i) as *const () as usize, i.info().fingerprint)).collect();
         let key = format!("{}.{}", pick.service_key, pick.method);
         let ring = {
             let mut rings = self.rings.lock().unwrap_or_else(|p| p.into_inner());
@@ -62,7 +62,7 @@ impl ConsistentHash {
     }
 }
 
-fn build<I: Invoker>(invokers: &[Arc<I>], pick: &Pick<'_>, built_for: Vec<String>) -> Ring {
+fn build<I: Invoker>(invokers: &[Arc<I>], pick: &Pick<'_>, built_for: Vec<(usize, u64)>) -> Ring {
     let nodes = pick.param(invokers, keys::HASH_NODES).and_then(|n| n.parse().ok()).unwrap_or(defaults::HASH_NODES);
     let arguments = pick
         .param(invokers, keys::HASH_ARGUMENTS)
@@ -72,7 +72,7 @@ fn build<I: Invoker>(invokers: &[Arc<I>], pick: &Pick<'_>, built_for: Vec<String
         .collect();
     let mut points = BTreeMap::new();
     for (index, invoker) in invokers.iter().enumerate() {
-        let address = invoker.url().address();
+        let address = &invoker.info().address;
         for i in 0..nodes / 4 {
             let digest = md5::compute(format!("{address}{i}").as_bytes()).0;
             for h in 0..4 {

@@ -13,7 +13,7 @@ mod roundrobin;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::Invoker;
+use super::{Invoker, ProviderInfo};
 use crate::url::Url;
 use crate::value::Value;
 
@@ -97,29 +97,9 @@ impl LoadBalancer {
     }
 }
 
-/// Java's `AbstractLoadBalance.getWeight`: the provider's `weight` for the method
-/// (default 100), ramped up over `warmup` (default 10 min) after its `timestamp`.
+/// Java's `AbstractLoadBalance.getWeight` of `url` for `method` (see [`ProviderInfo::weight`]).
 pub fn weight(url: &Url, method: &str, now_ms: i64) -> i64 {
-    let weight = url.weight(method);
-    if weight > 0 {
-        if let Some(timestamp) = url.timestamp().filter(|t| *t > 0) {
-            let uptime = now_ms - timestamp;
-            if uptime < 0 {
-                return 1;
-            }
-            let warmup = url.warmup();
-            if uptime > 0 && uptime < warmup {
-                return warmup_weight(uptime, warmup, weight);
-            }
-        }
-    }
-    weight.max(0)
-}
-
-/// Java's `calculateWarmupWeight`: `(int)(uptime / ((float) warmup / weight))` in `[1, weight]`.
-fn warmup_weight(uptime: i64, warmup: i64, weight: i64) -> i64 {
-    let ww = (uptime as f32 / (warmup as f32 / weight as f32)) as i64;
-    ww.clamp(1, weight.max(1))
+    ProviderInfo::of(url).weight(method, now_ms)
 }
 
 /// Milliseconds since the epoch now.
@@ -130,7 +110,7 @@ pub fn now_ms() -> i64 {
 /// The weights of `invokers` for the method of `pick`.
 fn weights<I: Invoker>(invokers: &[Arc<I>], pick: &Pick<'_>) -> Vec<i64> {
     let now = now_ms();
-    invokers.iter().map(|i| weight(i.url(), pick.method, now)).collect()
+    invokers.iter().map(|i| i.info().weight(pick.method, now)).collect()
 }
 
 #[cfg(test)]

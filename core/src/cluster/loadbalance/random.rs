@@ -6,14 +6,10 @@ use std::sync::Arc;
 
 use super::{weights, Pick};
 use crate::cluster::{rng, Invoker};
-use crate::url::keys;
 
 pub(super) fn select<I: Invoker>(invokers: &[Arc<I>], pick: &Pick<'_>) -> usize {
     let len = invokers.len();
-    let weighted = invokers.iter().any(|i| {
-        let url = i.url();
-        url.params.contains_key(keys::WEIGHT) || url.params.contains_key(keys::TIMESTAMP) || url.param(&format!("{}.{}", pick.method, keys::WEIGHT)).is_some()
-    });
+    let weighted = invokers.iter().any(|i| i.info().weighted);
     if !weighted {
         return rng::index(len);
     }

@@ -38,15 +38,24 @@ impl RoundRobin {
         let table = methods.entry(key).or_default();
         let (mut total, mut best, mut best_current) = (0i64, None, i64::MIN);
         for (i, (invoker, &weight)) in invokers.iter().zip(&weights).enumerate() {
-            let entry = table.entry(invoker.url().to_identity_string()).or_insert(Entry { weight, current: 0, seen: now });
-            if entry.weight != weight {
-                entry.weight = weight;
-                entry.current = 0;
-            }
-            entry.current += weight;
-            entry.seen = now;
-            if entry.current > best_current {
-                best_current = entry.current;
+            let identity = &invoker.info().identity;
+            let current = match table.get_mut(identity) {
+                Some(entry) => {
+                    if entry.weight != weight {
+                        entry.weight = weight;
+                        entry.current = 0;
+                    }
+                    entry.current += weight;
+                    entry.seen = now;
+                    entry.current
+                }
+                None => {
+                    table.insert(identity.clone(), Entry { weight, current: weight, seen: now });
+                    weight
+                }
+            };
+            if current > best_current {
+                best_current = current;
                 best = Some(i);
             }
             total += weight;
@@ -56,7 +65,7 @@ impl RoundRobin {
         }
         match best {
             Some(i) => {
-                if let Some(entry) = table.get_mut(&invokers[i].url().to_identity_string()) {
+                if let Some(entry) = table.get_mut(&invokers[i].info().identity) {
                     entry.current -= total;
                 }
                 i
