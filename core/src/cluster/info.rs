@@ -56,8 +56,8 @@ impl ProviderInfo {
     /// ramped up over `warmup` (default 10 min) after `timestamp`; never negative.
     pub fn weight(&self, method: &str, now_ms: i64) -> i64 {
         let weight = self.method_weights.get(method).copied().unwrap_or(self.weight);
-        if weight > 0 {
-            if let Some(timestamp) = self.timestamp {
+        if weight > 0
+            && let Some(timestamp) = self.timestamp {
                 let uptime = now_ms - timestamp;
                 if uptime < 0 {
                     return 1;
@@ -66,7 +66,6 @@ impl ProviderInfo {
                     return warmup_weight(uptime, self.warmup, weight);
                 }
             }
-        }
         weight.max(0)
     }
 }

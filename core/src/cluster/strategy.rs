@@ -170,11 +170,10 @@ where
             } else {
                 let mut chosen: Vec<Arc<I>> = Vec::with_capacity(forks);
                 for _ in 0..forks {
-                    if let Some(p) = select(balancer, &invokers, pick, &chosen) {
-                        if !chosen.iter().any(|c| Arc::ptr_eq(c, &p)) {
+                    if let Some(p) = select(balancer, &invokers, pick, &chosen)
+                        && !chosen.iter().any(|c| Arc::ptr_eq(c, &p)) {
                             chosen.push(p);
                         }
-                    }
                 }
                 chosen
             };

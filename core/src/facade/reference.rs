@@ -349,11 +349,10 @@ impl Reference {
 /// The method and arguments a balancer sees: a generic `$invoke(method, types, args)`
 /// counts as the method it invokes (Java's `RpcUtils.getMethodName/getArguments`).
 fn balanced_args(invocation: &Invocation) -> (&str, &[Value]) {
-    if invocation.method == "$invoke" || invocation.method == "$invokeAsync" {
-        if let [Value::String(method), _, Value::List(args)] = &invocation.args[..] {
+    if (invocation.method == "$invoke" || invocation.method == "$invokeAsync")
+        && let [Value::String(method), _, Value::List(args)] = &invocation.args[..] {
             return (method, &args.items);
         }
-    }
     (&invocation.method, &invocation.args)
 }
 

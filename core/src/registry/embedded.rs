@@ -177,11 +177,10 @@ async fn heartbeat(inner: Weak<Inner>, mut stop: watch::Receiver<bool>) {
         drop(inner);
         let _ = tokio::task::spawn_blocking(move || {
             for (name, dir, url) in own {
-                if !folder::touch(&dir, &name) {
-                    if let Err(e) = folder::write(&dir, &name, &url) {
+                if !folder::touch(&dir, &name)
+                    && let Err(e) = folder::write(&dir, &name, &url) {
                         tracing::warn!(dir = %dir.display(), error = %e, "embedded registry: cannot re-write a registered URL");
                     }
-                }
             }
         })
         .await;

@@ -149,7 +149,7 @@ mod tests {
         let dead = format!("{}-{}-00", pid_namespace(), u32::MAX - 1);
         write(&dir, &dead, &url.clone().with("x", "1")).unwrap();
         // A quiet owner (mtime 5 s old) is stale but left for a while.
-        let quiet = format!("0-1-01");
+        let quiet = "0-1-01".to_string();
         write(&dir, &quiet, &url.clone().with("x", "2")).unwrap();
         let old = SystemTime::now() - Duration::from_secs(5);
         fs::File::options().write(true).open(dir.join(&quiet)).unwrap().set_modified(old).unwrap();

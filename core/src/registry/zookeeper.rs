@@ -295,10 +295,9 @@ async fn keeper(inner: std::sync::Weak<Inner>) {
         }
         let Some(inner) = inner.upgrade() else { return };
         let had = inner.client.lock().await.is_some();
-        if had {
-            if let Err(e) = inner.client().await {
+        if had
+            && let Err(e) = inner.client().await {
                 tracing::warn!(error = %e, "zookeeper: no new session yet");
             }
-        }
     }
 }

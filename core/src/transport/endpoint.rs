@@ -152,11 +152,10 @@ impl Endpoints {
     /// (its last reference moved away from that provider).
     pub fn release(&self, addr: SocketAddr) {
         let mut table = self.table.lock().unwrap_or_else(|p| p.into_inner());
-        if table.get(&addr).is_some_and(|e| Arc::strong_count(e) == 1) {
-            if let Some(endpoint) = table.remove(&addr) {
+        if table.get(&addr).is_some_and(|e| Arc::strong_count(e) == 1)
+            && let Some(endpoint) = table.remove(&addr) {
                 endpoint.close();
             }
-        }
     }
 
     /// How many endpoints the table holds.
