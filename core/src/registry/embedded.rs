@@ -54,6 +54,28 @@ fn uid() -> String {
     std::env::var("USER").unwrap_or_else(|_| "user".to_owned())
 }
 
+/// Refuses a folder another user owns (in a shared `/tmp` someone else could make
+/// ours first and list providers of their own), and keeps ours private (0700).
+fn check_owner(root: &Path) -> Result<(), RegistryError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let meta = std::fs::metadata(root).map_err(|e| RegistryError::Unavailable(format!("{}: {e}", root.display())))?;
+        let me = std::fs::metadata("/proc/self").map(|m| m.uid()).ok();
+        if me.is_some_and(|me| me != meta.uid()) {
+            return Err(RegistryError::Unavailable(format!(
+                "{} belongs to another user (uid {}); set {DIR_ENV} to a folder of yours",
+                root.display(),
+                meta.uid()
+            )));
+        }
+        if meta.mode() & 0o077 != 0 {
+            let _ = std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o700));
+        }
+    }
+    Ok(())
+}
+
 /// The embedded registry of one process (or several, each with its own files).
 pub struct EmbeddedRegistry {
     url: Url,
@@ -74,6 +96,7 @@ impl EmbeddedRegistry {
     /// A registry on folder `root` (made when missing); its timers run on `handle`.
     pub fn open(root: PathBuf, handle: Handle) -> Result<EmbeddedRegistry, RegistryError> {
         std::fs::create_dir_all(&root).map_err(|e| RegistryError::Unavailable(format!("cannot make {}: {e}", root.display())))?;
+        check_owner(&root)?;
         let mut url = Url::new("embedded", "", 0, root.to_string_lossy().trim_start_matches('/'));
         url.params.clear();
         let inner = Arc::new(Inner { root, handle: handle.clone(), own: Mutex::default(), closed: AtomicBool::new(false), stop: watch::channel(false).0 });
