@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the project's commands need on a fresh machine, and nothing that
-# is already there: a JDK and Maven (Debian packages), and with `fuzz`
+# is already there: a JDK, Maven and ZooKeeper (Debian packages), and with `fuzz`
 # cargo-fuzz (and a nightly toolchain for ASan, when rustup can get one).
 # Idempotent; quiet when all is present.
 set -euo pipefail
@@ -8,6 +8,11 @@ need() { command -v "$1" >/dev/null 2>&1; }
 if ! need java || ! need mvn; then
   echo "installing a JDK and Maven (apt)"
   apt-get update -qq && apt-get install -y -qq default-jdk-headless maven >/dev/null
+fi
+# ZooKeeper (Debian's package) for the registry tests; they start their own server.
+if [ ! -f /usr/share/java/zookeeper.jar ]; then
+  echo "installing ZooKeeper (apt)"
+  apt-get update -qq && apt-get install -y -qq zookeeper >/dev/null
 fi
 need cargo || { echo "cargo is required (https://rustup.rs)" >&2; exit 1; }
 if [ "${1:-}" = fuzz ]; then

@@ -9,6 +9,9 @@ cd "$root"
 bash .ci/deps.sh fuzz
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# Servers announce themselves in the embedded registry by default: keep the
+# suite's announcements in its own folder (tests that check discovery use their own).
+export LIBDUBBO_REGISTRY_DIR="$work/registry"
 
 echo "== build (one build feeds every test)"
 cargo build --workspace --all-targets --locked

@@ -18,7 +18,8 @@ use crate::errors::{invalid_argument, to_py};
 #[pyclass(frozen, module = "libdubbo._native")]
 pub struct Client {
     inner: facade::Client,
-    registry: Option<String>,
+    /// Direct provider URLs given in place of a registry.
+    direct: Option<String>,
 }
 
 #[pymethods]
@@ -55,13 +56,19 @@ impl Client {
         if let Some(n) = max_in_flight {
             config.max_in_flight = n.max(1);
         }
+        // `dubbo://` addresses are providers themselves (Java's direct `url`);
+        // anything else names a registry (none: the embedded one).
+        let direct = registry.clone().filter(|r| r.trim_start().starts_with("dubbo://"));
+        config.registry = if direct.is_some() { Some("N/A".to_owned()) } else { registry };
         let runtime = Runtime::global().map_err(|e| to_py(py, e))?;
         let inner = facade::Client::new(runtime, config).map_err(|e| to_py(py, e))?;
-        Ok(Client { inner, registry })
+        Ok(Client { inner, direct })
     }
 
-    /// A reference to `interface`; `methods` maps method names to their Java parameter types.
-    #[pyo3(signature = (interface, *, url=None, version=None, group=None, timeout=None, methods=None))]
+    /// A reference to `interface`; `methods` maps method names to their Java
+    /// parameter types; `parameters` are Java's (`loadbalance`, `retries`, ...).
+    #[pyo3(signature = (interface, *, url=None, version=None, group=None, timeout=None, methods=None, parameters=None))]
+    #[allow(clippy::too_many_arguments)]
     fn reference(
         &self,
         py: Python<'_>,
@@ -71,17 +78,17 @@ impl Client {
         group: Option<String>,
         timeout: Option<f64>,
         methods: Option<Vec<(String, Vec<String>)>>,
+        parameters: Option<Vec<(String, String)>>,
     ) -> PyResult<Reference> {
-        let url = url.or_else(|| self.registry.clone()).ok_or_else(|| {
-            to_py(py, Error::new(ErrorKind::NoProvider, "no provider URL or registry given (dubbo://host:port)"))
-        })?;
+        let url = url.or_else(|| self.direct.clone());
         let mut signatures = Vec::new();
         for (name, types) in methods.unwrap_or_default() {
             let types: Vec<&str> = types.iter().map(String::as_str).collect();
             signatures.push(MethodSignature::new(name, &types).map_err(|e| to_py(py, e))?);
         }
         let timeout = timeout.map(|t| seconds(py, t)).transpose()?;
-        let config = ReferenceConfig { interface, version, group, timeout, url: Some(url), methods: signatures };
+        let parameters = parameters.unwrap_or_default();
+        let config = ReferenceConfig { interface, version, group, timeout, url, methods: signatures, parameters };
         let inner = self.inner.reference(config).map_err(|e| to_py(py, e))?;
         Ok(Reference { inner, runtime: self.inner.runtime().clone() })
     }

@@ -24,10 +24,30 @@ pub struct Server {
 #[pymethods]
 impl Server {
     #[new]
-    #[pyo3(signature = (host="127.0.0.1", port=0, *, threads=200, payload=None, shutdown_timeout=None))]
-    fn new(py: Python<'_>, host: &str, port: u16, threads: usize, payload: Option<usize>, shutdown_timeout: Option<f64>) -> PyResult<Self> {
+    #[pyo3(signature = (host="127.0.0.1", port=0, *, registry=None, application=None, threads=200, payload=None, shutdown_timeout=None, parameters=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        host: &str,
+        port: u16,
+        registry: Option<String>,
+        application: Option<String>,
+        threads: usize,
+        payload: Option<usize>,
+        shutdown_timeout: Option<f64>,
+        parameters: Option<Vec<(String, String)>>,
+    ) -> PyResult<Self> {
         let ip: IpAddr = host.parse().map_err(|_| invalid_argument(py, format!("host must be an IP address, not {host:?}")))?;
-        let mut config = facade::ServerConfig { bind: SocketAddr::new(ip, port), max_concurrent_calls: threads.max(1), ..Default::default() };
+        let mut config = facade::ServerConfig {
+            bind: SocketAddr::new(ip, port),
+            max_concurrent_calls: threads.max(1),
+            registry,
+            parameters: parameters.unwrap_or_default(),
+            ..Default::default()
+        };
+        if let Some(a) = application {
+            config.application = a;
+        }
         if let Some(p) = payload {
             config.max_payload = p;
         }
@@ -53,7 +73,8 @@ impl Server {
 
     /// Exports a service whose calls wait in the returned queue (at most `capacity`;
     /// more are refused as a busy Java provider refuses them).
-    #[pyo3(signature = (interface, *, version=None, group=None, methods=None, capacity=1000))]
+    #[pyo3(signature = (interface, *, version=None, group=None, methods=None, capacity=1000, parameters=None))]
+    #[allow(clippy::too_many_arguments)]
     fn export(
         &self,
         py: Python<'_>,
@@ -62,8 +83,12 @@ impl Server {
         group: Option<String>,
         methods: Option<Vec<(String, Vec<String>)>>,
         capacity: usize,
+        parameters: Option<Vec<(String, String)>>,
     ) -> PyResult<CallQueue> {
         let mut builder = Service::builder(interface).version(version.as_deref().unwrap_or("")).group(group.as_deref().unwrap_or(""));
+        for (k, v) in parameters.unwrap_or_default() {
+            builder = builder.parameter(&k, &v);
+        }
         for (name, types) in methods.unwrap_or_default() {
             let types: Vec<&str> = types.iter().map(String::as_str).collect();
             builder = builder.method(&name, &types).map_err(|e| to_py(py, e))?;

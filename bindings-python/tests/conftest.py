@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Iterator, List
@@ -19,6 +20,9 @@ from typing import Iterator, List
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+# The embedded registry of this run (and of the processes it starts) is its own.
+os.environ.setdefault("LIBDUBBO_REGISTRY_DIR", tempfile.mkdtemp(prefix="libdubbo-pytest-"))
 
 import libdubbo  # noqa: E402
 from greeter import serve  # noqa: E402

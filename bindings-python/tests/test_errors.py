@@ -63,8 +63,10 @@ def test_unknown_service_status(client: libdubbo.Client, provider_url: str) -> N
 
 def test_no_provider() -> None:
     with libdubbo.Client() as c, pytest.raises(libdubbo.DubboNoProviderError) as info:
-        c.reference(GREETER)
+        c.reference("org.example.NobodyServesThis").call("x", timeout=0.5)  # embedded registry: nobody
     assert info.value.kind == "no_provider"
+    with libdubbo.Client("N/A") as c, pytest.raises(libdubbo.DubboNoProviderError):
+        c.reference(GREETER)  # no registry and no URL
 
 
 def test_connection_refused_is_a_network_error() -> None:

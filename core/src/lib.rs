@@ -4,6 +4,9 @@
 //! - [`hessian2`]: the Hessian2 encoder and decoder, wire-exact with Java Dubbo's hessian-lite.
 //! - [`protocol`]: dubbo2 frames as bytes: header, request and response bodies, events.
 //! - [`transport`]: dubbo2 over TCP: multiplexed client connections, a server.
+//! - [`registry`]: registries (the embedded one by default): register, subscribe to provider lists.
+//! - [`url`]: the Dubbo URL (parse, format, Java's parameter names and defaults).
+//! - [`cluster`]: the directory of live providers, load balancers, fault-tolerance strategies.
 //! - [`facade`]: the API every language front wraps: runtime, client, reference, server, service.
 //!
 //! ```
@@ -21,10 +24,13 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod cluster;
 pub mod facade;
 pub mod hessian2;
 pub mod protocol;
+pub mod registry;
 pub mod transport;
+pub mod url;
 pub mod value;
 
 pub use value::Value;

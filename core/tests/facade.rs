@@ -213,7 +213,9 @@ async fn closed_clients_and_missing_providers_fail_with_their_kind() {
     client.close();
     assert_eq!(g.call("sayHello", vec![Value::from("x")], none()).await.unwrap_err().kind, ErrorKind::Closed);
 
-    let err = Client::new(runtime(), ClientConfig::default()).unwrap().reference(ReferenceConfig { interface: GREETER.into(), ..Default::default() });
+    // No URL and no registry (`N/A`): nowhere to find a provider (tests/discovery.rs has the registry).
+    let no_registry = ClientConfig { registry: Some("N/A".into()), ..ClientConfig::default() };
+    let err = Client::new(runtime(), no_registry).unwrap().reference(ReferenceConfig { interface: GREETER.into(), ..Default::default() });
     assert_eq!(err.err().unwrap().kind, ErrorKind::NoProvider);
     let port = support::free_port();
     let nobody = client_to(port);

@@ -24,8 +24,10 @@ def _signatures(methods: Optional[Methods]) -> Optional[List[Tuple[str, List[str
 
 
 class Client:
-    """A Dubbo consumer. ``registry`` says where providers are: a direct
-    ``dubbo://host:port`` URL (several separated by commas).
+    """A Dubbo consumer. ``registry`` says where providers are: none for the
+    embedded registry (providers on this machine, no server needed),
+    ``zookeeper://127.0.0.1:2181`` for ZooKeeper (Java's layout), or direct
+    ``dubbo://host:port`` provider URLs (several separated by commas).
 
     ``max_in_flight`` caps the calls waiting on one connection; more fail at once
     with :class:`DubboOverloadedError`. Connections are shared by every reference of a client; close it when done
@@ -67,11 +69,24 @@ class Client:
         timeout: Optional[float] = None,
         methods: Optional[Methods] = None,
         url: Optional[str] = None,
+        loadbalance: Optional[str] = None,
+        cluster: Optional[str] = None,
+        retries: Optional[int] = None,
+        parameters: Optional[Mapping[str, Any]] = None,
     ) -> "Reference":
         """A reference to ``interface``. ``methods`` declares Java parameter types
-        once (``{"add": ["int", "int"]}``, or pairs for overloads) so calls stay short."""
+        once (``{"add": ["int", "int"]}``, or pairs for overloads) so calls stay short.
+        ``loadbalance`` (random, roundrobin, leastactive, consistenthash,
+        shortestresponse, adaptive), ``cluster`` (failover, failfast, failsafe,
+        failback, forking, broadcast, available), ``retries`` and any other
+        ``parameters`` take Java's names and defaults (``{"sayHello.retries": 0}``)."""
+        params = {k: str(v) for k, v in (parameters or {}).items()}
+        for key, value in (("loadbalance", loadbalance), ("cluster", cluster), ("retries", retries)):
+            if value is not None:
+                params[key] = str(value)
         native = self._native.reference(
-            interface, url=url, version=version, group=group, timeout=timeout, methods=_signatures(methods)
+            interface, url=url, version=version, group=group, timeout=timeout,
+            methods=_signatures(methods), parameters=list(params.items()) or None,
         )
         return Reference(native)
 

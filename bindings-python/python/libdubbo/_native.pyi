@@ -36,6 +36,7 @@ class Client:
         group: Optional[str] = None,
         timeout: Optional[float] = None,
         methods: Optional[List[Tuple[str, List[str]]]] = None,
+        parameters: Optional[List[Tuple[str, str]]] = None,
     ) -> Reference: ...
     def close(self) -> None: ...
 
@@ -100,9 +101,12 @@ class Server:
         host: str = "127.0.0.1",
         port: int = 0,
         *,
+        registry: Optional[str] = None,
+        application: Optional[str] = None,
         threads: int = 200,
         payload: Optional[int] = None,
         shutdown_timeout: Optional[float] = None,
+        parameters: Optional[List[Tuple[str, str]]] = None,
     ) -> Server: ...
     @property
     def host(self) -> str: ...
@@ -116,6 +120,7 @@ class Server:
         group: Optional[str] = None,
         methods: Optional[List[Tuple[str, List[str]]]] = None,
         capacity: int = 1000,
+        parameters: Optional[List[Tuple[str, str]]] = None,
     ) -> CallQueue: ...
     def unexport(self, interface: str, version: Optional[str] = None, group: Optional[str] = None) -> bool: ...
     def shutdown(self) -> int: ...

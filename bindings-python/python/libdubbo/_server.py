@@ -70,7 +70,10 @@ class _Export:
 class Server:
     """A Dubbo provider listening on ``host:port`` (port 0: the OS picks; see :attr:`port`).
 
-    ``workers`` Python threads per service run the handlers; ``threads`` (Java's
+    Exported services are announced in ``registry``: none for the embedded
+    registry (consumers on this machine find them with no server),
+    ``zookeeper://host:port``, or ``"N/A"`` for none (consumers then need
+    :attr:`url`). ``workers`` Python threads per service run the handlers; ``threads`` (Java's
     name) caps the calls in progress, running or waiting for a worker, beyond
     which calls are refused with Java's thread-pool-exhausted status.
 
@@ -90,13 +93,18 @@ class Server:
         host: str = "127.0.0.1",
         port: int = 0,
         *,
+        registry: Optional[str] = None,
+        application: Optional[str] = None,
         threads: int = 1000,
         workers: int = 16,
         payload: Optional[int] = None,
         shutdown_timeout: Optional[float] = None,
         loop: Optional[asyncio.AbstractEventLoop] = None,
     ) -> None:
-        self._native = _native.Server(host, port, threads=threads, payload=payload, shutdown_timeout=shutdown_timeout)
+        self._native = _native.Server(
+            host, port, registry=registry, application=application, threads=threads,
+            payload=payload, shutdown_timeout=shutdown_timeout,
+        )
         self._workers = workers
         self._exports: Dict[Tuple[str, Optional[str], Optional[str]], _Export] = {}
         self._lock = threading.Lock()
@@ -134,10 +142,16 @@ class Server:
         methods: Optional[Methods] = None,
         workers: Optional[int] = None,
         capacity: int = 1000,
+        weight: Optional[int] = None,
+        parameters: Optional[Mapping[str, Any]] = None,
     ) -> None:
         """Serves ``service`` as ``interface``: an object whose methods answer the
         calls, or a mapping of method names to functions. ``methods`` declares Java
-        parameter types (calls to other methods are refused as Java refuses them)."""
+        parameter types (calls to other methods are refused as Java refuses them).
+        ``weight`` and other ``parameters`` (Java's names) are registered with it."""
+        params = {k: str(v) for k, v in (parameters or {}).items()}
+        if weight is not None:
+            params["weight"] = str(weight)
         handlers = _handlers_of(service)
         signatures = _signatures(methods)
         for name, _ in signatures or []:
@@ -146,7 +160,10 @@ class Server:
         with self._lock:
             if self._closed:
                 raise DubboClosedError("the server is closed", kind="closed")
-            queue = self._native.export(interface, version=version, group=group, methods=signatures, capacity=capacity)
+            queue = self._native.export(
+                interface, version=version, group=group, methods=signatures, capacity=capacity,
+                parameters=list(params.items()) or None,
+            )
             export = _Export(interface, version, group, queue, handlers)
             self._exports[export.key] = export
         for i in range(max(1, workers or self._workers)):

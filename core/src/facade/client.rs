@@ -3,12 +3,14 @@
 
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use super::discovery;
 use super::reference::{Reference, ReferenceConfig};
 use super::{Error, ErrorKind, Runtime};
 use crate::protocol::DEFAULT_PAYLOAD;
+use crate::registry::{self, Query, Registry};
 use crate::transport::{ClientOptions, Endpoints};
 
 /// Client settings, named and defaulted as Java Dubbo's consumer settings.
@@ -26,6 +28,12 @@ pub struct ClientConfig {
     pub heartbeat: Duration,
     /// Calls in flight per connection before new ones fail as overloaded.
     pub max_in_flight: usize,
+    /// `registry`: where references without a `url` find their providers.
+    /// `None` (the default), `""` or `embedded://` is the embedded registry (one
+    /// machine, no server; its folder from `LIBDUBBO_REGISTRY_DIR` or the per-user
+    /// default, or `embedded:///some/folder`); `N/A` means no registry (every
+    /// reference then needs a `url`).
+    pub registry: Option<String>,
 }
 
 impl Default for ClientConfig {
@@ -37,6 +45,7 @@ impl Default for ClientConfig {
             max_payload: DEFAULT_PAYLOAD,
             heartbeat: Duration::from_secs(60),
             max_in_flight: 10_000,
+            registry: None,
         }
     }
 }
@@ -47,6 +56,8 @@ pub(super) struct ClientShared {
     pub(super) config: ClientConfig,
     pub(super) endpoints: Endpoints,
     pub(super) closed: AtomicBool,
+    /// The registry, opened by the first reference that needs it.
+    registry: Mutex<Option<Arc<dyn Registry>>>,
 }
 
 impl ClientShared {
@@ -56,6 +67,21 @@ impl ClientShared {
             return Err(Error::new(ErrorKind::Closed, "the client is closed"));
         }
         Ok(())
+    }
+
+    /// The client's registry, opened on first use; `None` when configured as `N/A`.
+    fn registry(&self) -> Result<Option<Arc<dyn Registry>>, Error> {
+        let address = self.config.registry.as_deref().map(str::trim);
+        if address.is_some_and(|a| a.eq_ignore_ascii_case("N/A")) {
+            return Ok(None);
+        }
+        let mut slot = self.registry.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(registry) = slot.as_ref() {
+            return Ok(Some(registry.clone()));
+        }
+        let registry = registry::open(address, self.runtime.handle())?;
+        *slot = Some(registry.clone());
+        Ok(Some(registry))
     }
 }
 
@@ -75,7 +101,7 @@ impl Client {
             connect_timeout: config.connect_timeout,
             heartbeat: config.heartbeat,
         };
-        let shared = ClientShared { runtime, config, endpoints: Endpoints::new(options), closed: AtomicBool::new(false) };
+        let shared = ClientShared { runtime, config, endpoints: Endpoints::new(options), closed: AtomicBool::new(false), registry: Mutex::default() };
         Ok(Client { shared: Arc::new(shared) })
     }
 
@@ -85,24 +111,34 @@ impl Client {
     }
 
     /// A reference to one service. Providers come from `config.url` (direct
-    /// `dubbo://host:port` URLs, comma-separated); registries come with discovery.
+    /// `dubbo://host:port` URLs, comma-separated) when it is set, else from the
+    /// client's registry (the embedded one by default), kept current as
+    /// providers come and go.
     pub fn reference(&self, config: ReferenceConfig) -> Result<Reference, Error> {
         self.shared.check()?;
         if config.interface.is_empty() {
             return Err(Error::invalid("a reference needs an interface name"));
         }
-        let url = config.url.as_deref().ok_or_else(|| {
-            Error::new(ErrorKind::NoProvider, format!("no provider URL for {} (registries come with discovery; give a dubbo:// URL)", config.interface))
+        let consumer = super::reference::consumer_url(&self.shared.config, &config);
+        if let Some(url) = config.url.as_deref().filter(|u| !u.trim().is_empty()) {
+            let binding = discovery::direct(&self.shared, url)?;
+            return Ok(Reference::new(self.shared.clone(), config, consumer, binding));
+        }
+        let registry = self.shared.registry()?.ok_or_else(|| {
+            Error::new(ErrorKind::NoProvider, format!("no provider URL for {} and the registry is N/A (give a dubbo:// URL)", config.interface))
         })?;
-        let addrs = parse_direct_urls(url)?;
-        let endpoints = addrs.into_iter().map(|a| self.shared.endpoints.get(a)).collect();
-        Ok(Reference::new(self.shared.clone(), config, endpoints))
+        let query = Query::new(config.interface.clone(), config.version.as_deref().unwrap_or(""), config.group.as_deref().unwrap_or(""));
+        let binding = discovery::discover(self.shared.clone(), registry, query, consumer.clone());
+        Ok(Reference::new(self.shared.clone(), config, consumer, binding))
     }
 
     /// Closes every connection; later calls fail with [`ErrorKind::Closed`].
     pub fn close(&self) {
         self.shared.closed.store(true, Ordering::Release);
         self.shared.endpoints.close_all();
+        if let Some(registry) = self.shared.registry.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            registry.close();
+        }
     }
 }
 

@@ -166,3 +166,15 @@ impl From<ProtocolError> for Error {
         Error::new(ErrorKind::Codec, e.to_string())
     }
 }
+
+impl From<crate::registry::RegistryError> for Error {
+    fn from(e: crate::registry::RegistryError) -> Self {
+        use crate::registry::RegistryError as R;
+        let kind = match &e {
+            R::Unavailable(_) => ErrorKind::Network,
+            R::Invalid(_) => ErrorKind::InvalidArgument,
+            R::Closed => ErrorKind::Closed,
+        };
+        Error::new(kind, e.to_string())
+    }
+}

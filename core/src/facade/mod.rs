@@ -15,6 +15,7 @@
 //! ```
 
 mod client;
+mod discovery;
 mod error;
 mod reference;
 mod runtime;

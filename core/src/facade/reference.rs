@@ -7,10 +7,13 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::client::ClientShared;
+use super::client::{ClientConfig, ClientShared};
+use super::discovery::{Binding, Provider};
 use super::{Error, ErrorKind};
 use crate::protocol::{Invocation, Outcome, DEFAULT_VERSION};
-use crate::transport::{Connection, Endpoint};
+use crate::cluster::{self, CallError, Invoker, LoadBalancer, Pick, Strategy};
+use crate::transport::Connection;
+use crate::url::{keys, Url};
 use crate::value::{JavaType, Value};
 
 /// A method's declared parameter types, so calls need not say them.
@@ -51,6 +54,9 @@ pub struct ReferenceConfig {
     pub url: Option<String>,
     /// Declared signatures of the methods called.
     pub methods: Vec<MethodSignature>,
+    /// More parameters by Java's names, for the reference or one method:
+    /// `loadbalance`, `cluster`, `retries`, `sayHello.loadbalance`, `hash.arguments` ...
+    pub parameters: Vec<(String, String)>,
 }
 
 impl ReferenceConfig {
@@ -89,12 +95,58 @@ pub struct Reply {
 pub struct Reference {
     client: Arc<ClientShared>,
     config: Arc<ReferenceConfig>,
-    endpoints: Arc<[Arc<Endpoint>]>,
+    /// The consumer URL: the reference's parameters, as Java registers them.
+    consumer: Arc<Url>,
+    binding: Arc<Binding>,
+}
+
+/// The consumer URL Java registers for a reference (`consumer://host/interface?...`),
+/// carrying the reference's parameters.
+pub(super) fn consumer_url(client: &ClientConfig, config: &ReferenceConfig) -> Url {
+    let mut methods: Vec<&str> = config.methods.iter().map(|m| m.name.as_str()).collect();
+    methods.sort_unstable();
+    methods.dedup();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis());
+    let mut url = Url::new("consumer", "127.0.0.1", 0, &config.interface)
+        .with(keys::APPLICATION, client.application.as_str())
+        .with(keys::CATEGORY, "consumers")
+        .with("check", "false")
+        .with("dubbo", crate::url::defaults::DUBBO)
+        .with(keys::INTERFACE, config.interface.as_str())
+        .with("pid", std::process::id().to_string())
+        .with(keys::SIDE, "consumer")
+        .with(keys::TIMESTAMP, now.to_string());
+    if !methods.is_empty() {
+        url = url.with(keys::METHODS, methods.join(","));
+    }
+    if let Some(v) = config.version.as_deref().filter(|v| !v.is_empty()) {
+        url = url.with(keys::VERSION, v);
+    }
+    if let Some(g) = config.group.as_deref().filter(|g| !g.is_empty()) {
+        url = url.with(keys::GROUP, g);
+    }
+    if let Some(t) = config.timeout {
+        url = url.with(keys::TIMEOUT, t.as_millis().to_string());
+    }
+    for m in &config.methods {
+        if let Some(t) = m.timeout {
+            url = url.with(&format!("{}.{}", m.name, keys::TIMEOUT), t.as_millis().to_string());
+        }
+    }
+    for (k, v) in &config.parameters {
+        url = url.with(k, v.as_str());
+    }
+    url
 }
 
 impl Reference {
-    pub(super) fn new(client: Arc<ClientShared>, config: ReferenceConfig, endpoints: Vec<Arc<Endpoint>>) -> Self {
-        Reference { client, config: Arc::new(config), endpoints: endpoints.into() }
+    pub(super) fn new(client: Arc<ClientShared>, config: ReferenceConfig, consumer: Url, binding: Binding) -> Self {
+        Reference { client, config: Arc::new(config), consumer: Arc::new(consumer), binding: Arc::new(binding) }
+    }
+
+    /// The addresses of the providers it can call now (from its URLs or its registry).
+    pub fn providers(&self) -> Vec<String> {
+        self.binding.directory.all().iter().map(|p| p.url.address()).collect()
     }
 
     /// The interface it calls.
@@ -131,7 +183,7 @@ impl Reference {
         self.client
             .runtime
             .run(async move {
-                let conn = this.connection(Instant::now() + timeout).await?;
+                let conn = this.oneway_connection(&invocation, Instant::now() + timeout).await?;
                 conn.oneway(&invocation).await.map_err(Error::from)
             })
             .await?
@@ -180,7 +232,7 @@ impl Reference {
         options
             .timeout
             .or_else(|| self.config.methods.iter().find(|m| m.name == method).and_then(|m| m.timeout))
-            .or(self.config.timeout)
+            .or_else(|| self.consumer.method_param(method, keys::TIMEOUT).and_then(|t| t.parse().ok()).map(Duration::from_millis))
             .unwrap_or(self.client.config.timeout)
     }
 
@@ -200,17 +252,40 @@ impl Reference {
         invocation
     }
 
-    /// Runs on the runtime: one deadline for connecting, sending and waiting.
+    /// Runs on the runtime: the cluster strategy and load balancer configured
+    /// for the method pick providers; each try has its own deadline, as in Java.
     async fn send(&self, invocation: Invocation, timeout: Duration) -> Result<Reply, Error> {
+        self.wait_ready(Instant::now() + timeout).await;
+        let invocation = Arc::new(invocation);
+        let (method, args) = balanced_args(&invocation);
+        let service_key = self.service_key();
+        let pick = Pick { service_key: &service_key, method, args, consumer: &self.consumer };
+        let providers = self.binding.directory.selectable();
+        let strategy = Strategy::configured(&providers, &pick).map_err(Error::invalid)?;
+        let balancer = self.balancer(&providers, &pick)?;
+        let (this, inv) = (self.clone(), invocation.clone());
+        let call = move |provider: Arc<Provider>| {
+            let (this, inv) = (this.clone(), inv.clone());
+            async move { this.send_to(&provider, &inv, timeout).await }
+        };
+        cluster::invoke(strategy, &self.binding.directory, &balancer, &pick, call).await
+    }
+
+    /// One try on one provider, counted in its statistics.
+    async fn send_to(&self, provider: &Provider, invocation: &Invocation, timeout: Duration) -> Result<Reply, Error> {
+        self.client.check()?;
         let deadline = Instant::now() + timeout;
-        let conn = self.connection(deadline).await?;
-        let result = conn.call_by(&invocation, deadline).await.map_err(|e| match e {
+        let stats = provider.stats().begin();
+        let conn = self.connect(provider, deadline).await?;
+        let result = conn.call_by(invocation, deadline).await.map_err(|e| match e {
             crate::transport::TransportError::Timeout(_) => Error::new(
                 ErrorKind::Timeout,
                 format!("{}.{} timed out after {} ms (provider {})", self.config.interface, invocation.method, timeout.as_millis(), conn.peer()),
             ),
             other => Error::from(other),
         })?;
+        // Java's RpcStatus counts a call that returned (even an exception) as a success.
+        stats.succeeded();
         let attachments = result.attachments.unwrap_or_default();
         match result.outcome {
             Outcome::Value(value) => Ok(Reply { value, attachments }),
@@ -219,27 +294,97 @@ impl Reference {
         }
     }
 
-    /// A connection to an available provider: the first one with a live,
-    /// non-readonly connection, else the first that connects.
-    async fn connection(&self, deadline: Instant) -> Result<Connection, Error> {
+    /// The provider's connection, made before `deadline` if needed; a readonly one
+    /// (the provider is stopping) is a network error, so failover moves on.
+    async fn connect(&self, provider: &Provider, deadline: Instant) -> Result<Connection, Error> {
+        let conn = provider.endpoint.connection(deadline).await.map_err(|e| match e {
+            crate::transport::TransportError::Timeout(_) => {
+                Error::new(ErrorKind::Timeout, format!("no connection to {} ({}) before the deadline", provider.url.address(), self.config.interface))
+            }
+            other => Error::from(other),
+        })?;
+        if !conn.is_available() {
+            return Err(Error::new(ErrorKind::Network, format!("provider {} of {} is shutting down (readonly)", provider.url.address(), self.config.interface)));
+        }
+        Ok(conn)
+    }
+
+    /// Waits for the registry's first provider list, at most until `deadline`.
+    async fn wait_ready(&self, deadline: Instant) {
+        let directory = &self.binding.directory;
+        if !directory.is_ready() {
+            let _ = tokio::time::timeout_at(deadline, directory.wait_ready()).await;
+        }
+    }
+
+    /// The load balancer configured for the call (`loadbalance`, `method.loadbalance`;
+    /// default `random`), one instance per name and reference (they keep state).
+    fn balancer(&self, providers: &[Arc<Provider>], pick: &Pick<'_>) -> Result<Arc<LoadBalancer>, Error> {
+        let name = pick.param(providers, keys::LOADBALANCE).unwrap_or(crate::url::defaults::LOADBALANCE);
+        let mut balancers = self.binding.balancers.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(b) = balancers.get(name) {
+            return Ok(b.clone());
+        }
+        let balancer = LoadBalancer::named(name)
+            .ok_or_else(|| Error::invalid(format!("unknown loadbalance {name:?} (known: {})", LoadBalancer::NAMES.join(", "))))?;
+        let balancer = Arc::new(balancer);
+        balancers.insert(name.to_owned(), balancer.clone());
+        Ok(balancer)
+    }
+
+    /// Java's service key of what it calls (`group/interface:version`).
+    fn service_key(&self) -> String {
+        crate::url::service_key(&self.config.interface, self.config.version.as_deref().unwrap_or(""), self.config.group.as_deref().unwrap_or(""))
+    }
+
+    /// One provider for a oneway call (no retries: nothing says it failed).
+    async fn oneway_connection(&self, invocation: &Invocation, deadline: Instant) -> Result<Connection, Error> {
         self.client.check()?;
-        if let Some(conn) = self.endpoints.iter().filter_map(|e| e.current()).find(Connection::is_available) {
-            return Ok(conn);
+        self.wait_ready(deadline).await;
+        let (method, args) = balanced_args(invocation);
+        let service_key = self.service_key();
+        let pick = Pick { service_key: &service_key, method, args, consumer: &self.consumer };
+        let providers = self.binding.directory.selectable();
+        let balancer = self.balancer(&providers, &pick)?;
+        let provider = cluster::strategy::select(&balancer, &providers, &pick, &[])
+            .ok_or_else(|| Error::new(ErrorKind::NoProvider, format!("no provider available for {service_key}.{method}")))?;
+        self.connect(&provider, deadline).await
+    }
+}
+
+/// The method and arguments a balancer sees: a generic `$invoke(method, types, args)`
+/// counts as the method it invokes (Java's `RpcUtils.getMethodName/getArguments`).
+fn balanced_args(invocation: &Invocation) -> (&str, &[Value]) {
+    if (invocation.method == "$invoke" || invocation.method == "$invokeAsync")
+        && let [Value::String(method), _, Value::List(args)] = &invocation.args[..] {
+            return (method, &args.items);
         }
-        let mut last = None;
-        for endpoint in self.endpoints.iter().filter(|e| e.is_available()) {
-            match endpoint.connection(deadline).await {
-                Ok(conn) if conn.is_available() => return Ok(conn),
-                Ok(_) => {}
-                Err(e) => last = Some(e),
-            }
+    (&invocation.method, &invocation.args)
+}
+
+impl Default for Reply {
+    /// The empty result of failsafe and failback: null, no attachments.
+    fn default() -> Self {
+        Reply { value: Value::Null, attachments: Vec::new() }
+    }
+}
+
+impl CallError for Error {
+    fn retryable(&self) -> bool {
+        !matches!(
+            self.kind,
+            ErrorKind::RemoteException | ErrorKind::InvalidArgument | ErrorKind::Closed | ErrorKind::Forked | ErrorKind::Cancelled | ErrorKind::Panic
+        )
+    }
+
+    fn no_provider(message: String) -> Self {
+        Error::new(ErrorKind::NoProvider, message)
+    }
+
+    fn tried(mut self, attempts: usize, providers: &[String]) -> Self {
+        if attempts > 1 {
+            self.message = format!("tried {attempts} times on providers [{}]; the last error: {}", providers.join(", "), self.message);
         }
-        Err(match last {
-            Some(crate::transport::TransportError::Timeout(_)) => {
-                Error::new(ErrorKind::Timeout, format!("no connection to a provider of {} before the deadline", self.config.interface))
-            }
-            Some(e) => Error::from(e),
-            None => Error::new(ErrorKind::NoProvider, format!("no available provider of {} (all readonly or closed)", self.config.interface)),
-        })
+        self
     }
 }

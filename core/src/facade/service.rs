@@ -83,6 +83,7 @@ pub type HandlerFn = Arc<dyn Fn(Request) -> BoxFuture<Answer> + Send + Sync>;
 pub struct Service {
     key: ServiceKey,
     methods: Option<Vec<(String, String)>>,
+    parameters: Vec<(String, String)>,
     handler: Handler,
 }
 
@@ -93,17 +94,31 @@ pub struct ServiceBuilder {
     version: String,
     group: String,
     methods: Option<Vec<(String, String)>>,
+    parameters: Vec<(String, String)>,
 }
 
 impl Service {
     /// A service of `interface`; say its methods, then how it is handled.
     pub fn builder(interface: impl Into<String>) -> ServiceBuilder {
-        ServiceBuilder { interface: interface.into(), version: String::new(), group: String::new(), methods: None }
+        ServiceBuilder { interface: interface.into(), version: String::new(), group: String::new(), methods: None, parameters: Vec::new() }
     }
 
     /// Its key (interface, version, group).
     pub fn key(&self) -> &ServiceKey {
         &self.key
+    }
+
+    /// The names of its declared methods, sorted, once each (empty: any method).
+    pub fn method_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.methods.iter().flatten().map(|(n, _)| n.clone()).collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
+    /// The parameters it registers besides the standard ones (`weight`, `warmup`, ...).
+    pub fn parameters(&self) -> &[(String, String)] {
+        &self.parameters
     }
 
     pub(super) fn into_exported(self) -> Exported {
@@ -121,6 +136,13 @@ impl ServiceBuilder {
     /// `group`.
     pub fn group(mut self, group: &str) -> Self {
         self.group = group.to_owned();
+        self
+    }
+
+    /// A parameter registered with the service URL, by Java's name
+    /// (`weight`, `warmup`, `timeout`, `loadbalance`, `sayHello.timeout`, ...).
+    pub fn parameter(mut self, key: &str, value: &str) -> Self {
+        self.parameters.push((key.to_owned(), value.to_owned()));
         self
     }
 
@@ -172,7 +194,7 @@ impl ServiceBuilder {
     }
 
     fn build(self, handler: Handler) -> Service {
-        Service { key: ServiceKey::new(self.interface, &self.version, &self.group), methods: self.methods, handler }
+        Service { key: ServiceKey::new(self.interface, &self.version, &self.group), methods: self.methods, parameters: self.parameters, handler }
     }
 }
 

@@ -25,6 +25,8 @@ pub struct Endpoint {
     state: tokio::sync::Mutex<State>,
     /// The live connection, readable without waiting on a connect in progress.
     current: Mutex<Option<Connection>>,
+    /// Set while backing off after a failed connect (read without the async lock).
+    down_until: Mutex<Option<Instant>>,
 }
 
 #[derive(Default)]
@@ -37,7 +39,7 @@ struct State {
 impl Endpoint {
     /// An endpoint that connects on first use.
     pub fn new(addr: SocketAddr, options: ClientOptions) -> Self {
-        Endpoint { addr, options, state: Default::default(), current: Mutex::new(None) }
+        Endpoint { addr, options, state: Default::default(), current: Mutex::new(None), down_until: Mutex::new(None) }
     }
 
     /// The provider's address.
@@ -58,6 +60,12 @@ impl Endpoint {
             Some(conn) if conn.is_open() => conn.is_available(),
             _ => true,
         }
+    }
+
+    /// True while the last connect failed and the backoff before the next one runs:
+    /// a directory leaves such a provider out of selection.
+    pub fn is_down(&self) -> bool {
+        self.down_until.lock().unwrap_or_else(|p| p.into_inner()).is_some_and(|at| at > Instant::now())
     }
 
     /// The live connection, or a new one made before `deadline`. While backing off
@@ -81,6 +89,7 @@ impl Endpoint {
         match Connection::connect_by(self.addr, self.options.clone(), deadline).await {
             Ok(conn) => {
                 *state = State::default();
+                *self.down_until.lock().unwrap_or_else(|p| p.into_inner()) = None;
                 *self.current.lock().unwrap_or_else(|p| p.into_inner()) = Some(conn.clone());
                 Ok(conn)
             }
@@ -89,6 +98,7 @@ impl Endpoint {
                 let wait = backoff(state.failures);
                 tracing::warn!(addr = %self.addr, error = %e, retry_in_ms = wait.as_millis() as u64, "connect failed");
                 state.retry_at = Some(Instant::now() + wait);
+                *self.down_until.lock().unwrap_or_else(|p| p.into_inner()) = state.retry_at;
                 state.last_error = Some(e.to_string());
                 Err(e)
             }
@@ -136,6 +146,26 @@ impl Endpoints {
     pub fn get(&self, addr: SocketAddr) -> Arc<Endpoint> {
         let mut table = self.table.lock().unwrap_or_else(|p| p.into_inner());
         table.entry(addr).or_insert_with(|| Arc::new(Endpoint::new(addr, self.options.clone()))).clone()
+    }
+
+    /// Forgets and closes the endpoint of `addr` when nothing but the table holds it
+    /// (its last reference moved away from that provider).
+    pub fn release(&self, addr: SocketAddr) {
+        let mut table = self.table.lock().unwrap_or_else(|p| p.into_inner());
+        if table.get(&addr).is_some_and(|e| Arc::strong_count(e) == 1)
+            && let Some(endpoint) = table.remove(&addr) {
+                endpoint.close();
+            }
+    }
+
+    /// How many endpoints the table holds.
+    pub fn len(&self) -> usize {
+        self.table.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
+    /// True when it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// Closes every connection.

@@ -5,6 +5,7 @@
 #![allow(dead_code)] // each test binary uses part of it
 
 pub mod greeter;
+pub mod zk;
 
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener};

@@ -12,7 +12,10 @@ import java.nio.charset.StandardCharsets;
  *   java -jar dubbo-peer.jar consumer dubbo://127.0.0.1:PORT [version] [group]
  *   java -jar dubbo-peer.jar generic  dubbo://127.0.0.1:PORT [version] [group]
  *   java -jar dubbo-peer.jar bench    dubbo://127.0.0.1:PORT string100|pojo1k INFLIGHT SECONDS
+ *   java -jar dubbo-peer.jar hash     N HASH_ARGUMENTS KEY...
+ *   java -jar dubbo-peer.jar zk-consumer zookeeper://127.0.0.1:PORT [version] [group]
  * </pre>
+ * {@code -Dpeer.registry=zookeeper://127.0.0.1:PORT} makes the provider register there.
  * Dubbo logs at WARN to stderr by default ({@code -Dorg.slf4j.simpleLogger.defaultLogLevel=info}
  * for more); stdout carries only the peer's own lines.
  */
@@ -44,6 +47,15 @@ public final class PeerMain {
                 }
                 System.exit(BenchMain.run(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4])));
                 break;
+            case "zk-consumer":
+                System.exit(ZkConsumerMain.run(args[1], version, group));
+                break;
+            case "hash":
+                if (args.length < 4) {
+                    usage();
+                }
+                System.exit(HashMain.run(args));
+                break;
             default:
                 usage();
         }
@@ -61,7 +73,9 @@ public final class PeerMain {
         System.err.println("usage: java -jar dubbo-peer.jar provider PORT [version] [group]\n"
                 + "       java -jar dubbo-peer.jar consumer dubbo://127.0.0.1:PORT [version] [group]\n"
                 + "       java -jar dubbo-peer.jar generic  dubbo://127.0.0.1:PORT [version] [group]\n"
-                + "       java -jar dubbo-peer.jar bench    dubbo://127.0.0.1:PORT string100|pojo1k INFLIGHT SECONDS");
+                + "       java -jar dubbo-peer.jar bench    dubbo://127.0.0.1:PORT string100|pojo1k INFLIGHT SECONDS\n"
+                + "       java -jar dubbo-peer.jar hash     N HASH_ARGUMENTS KEY...\n"
+                + "       java -jar dubbo-peer.jar zk-consumer zookeeper://127.0.0.1:PORT [version] [group]");
         System.exit(2);
     }
 

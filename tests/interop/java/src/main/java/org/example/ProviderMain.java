@@ -23,6 +23,13 @@ final class ProviderMain {
         ApplicationConfig app = new ApplicationConfig("java-peer-provider");
         app.setQosEnable(false);
         app.setLogger("slf4j");
+        // -Dpeer.registry=zookeeper://127.0.0.1:P registers through ZooKeeper (interface level only),
+        // at the loopback address the bind trick above makes reachable.
+        String registry = System.getProperty("peer.registry", RegistryConfig.NO_AVAILABLE);
+        if (!registry.equals(RegistryConfig.NO_AVAILABLE)) {
+            app.setRegisterMode("interface");
+            PeerMain.defaultProperty("DUBBO_IP_TO_REGISTRY", "::ffff:127.0.0.1");
+        }
 
         ProtocolConfig protocol = new ProtocolConfig("dubbo", port);
         protocol.setHost("127.0.0.1");
@@ -47,7 +54,7 @@ final class ProviderMain {
 
         DubboBootstrap.getInstance()
                 .application(app)
-                .registry(new RegistryConfig(RegistryConfig.NO_AVAILABLE))
+                .registry(new RegistryConfig(registry))
                 .protocol(protocol)
                 .service(service)
                 .start();

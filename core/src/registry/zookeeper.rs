@@ -1,0 +1,303 @@
+//! The ZooKeeper registry, interface-level as Java's `ZookeeperRegistry` lays it
+//! out (facts §3.1): `/{group=dubbo}/{URL.encode(interface)}/{category}/{URL.encode(full URL)}`,
+//! parents persistent, leaves ephemeral (unless `dynamic=false`), providers
+//! watched with child watches. The session is made on first use; when it
+//! expires (terminal in ZooKeeper) a new one is made, the URLs registered
+//! through it are created again and the watches are re-armed. A quick server
+//! restart (`Disconnected`) keeps the session and needs nothing.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::runtime::Handle;
+use tokio::sync::watch;
+use zookeeper_client as zk;
+
+use super::{category_of, BoxFuture, Providers, Query, Registry, RegistryError, Subscription};
+use crate::url::{self, Url};
+
+/// Java's ZooKeeper session timeout (`session`, 60 s).
+const SESSION_TIMEOUT: Duration = Duration::from_secs(60);
+/// Java's connection timeout (`timeout`, 30 s) is long for a library call; connects fail after this.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Wait between tries of a failed watch or connect.
+const RETRY: Duration = Duration::from_secs(1);
+
+/// A ZooKeeper registry (`zookeeper://host:port?backup=host2:port2`).
+pub struct ZookeeperRegistry {
+    url: Url,
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    /// `host:port,host2:port2`.
+    cluster: String,
+    /// `/dubbo` (the registry URL's `group`).
+    root: String,
+    /// `user:pass` digest credentials, when the URL has them.
+    auth: Option<Vec<u8>>,
+    session_timeout: Duration,
+    /// The current session; replaced after expiry.
+    client: tokio::sync::Mutex<Option<zk::Client>>,
+    /// What was registered through this registry: node path → URL.
+    own: Mutex<HashMap<String, Url>>,
+    closed: AtomicBool,
+    stop: watch::Sender<bool>,
+    handle: Handle,
+}
+
+fn unavailable(what: &str, e: zk::Error) -> RegistryError {
+    RegistryError::Unavailable(format!("zookeeper {what}: {e}"))
+}
+
+impl ZookeeperRegistry {
+    /// A registry for `url` (no connection yet: the first operation connects).
+    pub fn open(url: Url, handle: Handle) -> Result<ZookeeperRegistry, RegistryError> {
+        if url.host.is_empty() || url.port == 0 {
+            return Err(RegistryError::Invalid(format!("a zookeeper registry needs host:port: {url}")));
+        }
+        let mut cluster = url.address();
+        if let Some(backup) = url.param("backup") {
+            cluster.push(',');
+            cluster.push_str(backup);
+        }
+        let group = url.param(url::keys::GROUP).unwrap_or("dubbo").trim_matches('/');
+        let root = if group.is_empty() { String::new() } else { format!("/{group}") };
+        let auth = url.username.as_ref().map(|u| format!("{u}:{}", url.password.as_deref().unwrap_or("")).into_bytes());
+        let session_timeout = url.param("session").and_then(|s| s.parse().ok()).map_or(SESSION_TIMEOUT, Duration::from_millis);
+        let inner = Arc::new(Inner {
+            cluster,
+            root,
+            auth,
+            session_timeout,
+            client: tokio::sync::Mutex::new(None),
+            own: Mutex::default(),
+            closed: AtomicBool::new(false),
+            stop: watch::channel(false).0,
+            handle: handle.clone(),
+        });
+        handle.spawn(keeper(Arc::downgrade(&inner)));
+        Ok(ZookeeperRegistry { url, inner })
+    }
+
+    /// The path of `url`'s node.
+    fn node_path(&self, url: &Url) -> String {
+        format!("{}/{}/{}/{}", self.inner.root, url::encode(url.interface()), category_of(url), url.to_encoded())
+    }
+}
+
+impl Inner {
+    fn check(&self) -> Result<(), RegistryError> {
+        if self.closed.load(Ordering::Acquire) { Err(RegistryError::Closed) } else { Ok(()) }
+    }
+
+    /// The live session, connecting (again) when there is none or it ended.
+    async fn client(self: &Arc<Self>) -> Result<zk::Client, RegistryError> {
+        self.check()?;
+        let mut slot = self.client.lock().await;
+        if let Some(client) = slot.as_ref().filter(|c| !c.state().is_terminated()) {
+            return Ok(client.clone());
+        }
+        let renewed = slot.is_some();
+        let mut connector = zk::Client::connector().with_session_timeout(self.session_timeout).with_connection_timeout(CONNECT_TIMEOUT);
+        if let Some(auth) = &self.auth {
+            connector = connector.with_auth("digest", auth);
+        }
+        let client = tokio::time::timeout(CONNECT_TIMEOUT + Duration::from_secs(1), connector.connect(&self.cluster))
+            .await
+            .map_err(|_| RegistryError::Unavailable(format!("zookeeper {}: no connection in {CONNECT_TIMEOUT:?}", self.cluster)))?
+            .map_err(|e| unavailable(&format!("connect {}", self.cluster), e))?;
+        *slot = Some(client.clone());
+        drop(slot);
+        if renewed {
+            // A new session: the old one's ephemerals are gone.
+            let own: Vec<(String, Url)> = self.own.lock().unwrap_or_else(|p| p.into_inner()).iter().map(|(p, u)| (p.clone(), u.clone())).collect();
+            tracing::info!(count = own.len(), "zookeeper session renewed; registering again");
+            for (path, url) in own {
+                if let Err(e) = create(&client, &path, &url).await {
+                    tracing::warn!(path, error = %e, "zookeeper: could not register again");
+                }
+            }
+        }
+        Ok(client)
+    }
+}
+
+/// Creates `path` (ephemeral unless `dynamic=false`) and its parents; an existing
+/// node (left by an older session) is replaced, as Java's fault-tolerant create does.
+async fn create(client: &zk::Client, path: &str, url: &Url) -> Result<(), RegistryError> {
+    let acls = zk::Acls::anyone_all();
+    let parent = &path[..path.rfind('/').unwrap_or(0)];
+    if !parent.is_empty() {
+        client.mkdir(parent, &zk::CreateMode::Persistent.with_acls(acls)).await.map_err(|e| unavailable("mkdir", e))?;
+    }
+    let mode = if url.param("dynamic") == Some("false") { zk::CreateMode::Persistent } else { zk::CreateMode::Ephemeral };
+    let options = mode.with_acls(acls);
+    for _ in 0..2 {
+        match client.create(path, b"", &options).await {
+            Ok(_) => return Ok(()),
+            Err(zk::Error::NodeExists) => match client.delete(path, None).await {
+                Ok(()) | Err(zk::Error::NoNode) => continue,
+                Err(e) => return Err(unavailable("delete", e)),
+            },
+            Err(e) => return Err(unavailable("create", e)),
+        }
+    }
+    Err(RegistryError::Unavailable(format!("zookeeper: {path} keeps coming back")))
+}
+
+impl Registry for ZookeeperRegistry {
+    fn url(&self) -> &Url {
+        &self.url
+    }
+
+    fn register(&self, url: &Url) -> BoxFuture<Result<(), RegistryError>> {
+        let (inner, path, url) = (self.inner.clone(), self.node_path(url), url.clone());
+        Box::pin(async move {
+            let client = inner.client().await?;
+            inner.own.lock().unwrap_or_else(|p| p.into_inner()).insert(path.clone(), url.clone());
+            create(&client, &path, &url).await
+        })
+    }
+
+    fn unregister(&self, url: &Url) -> BoxFuture<Result<(), RegistryError>> {
+        let (inner, path) = (self.inner.clone(), self.node_path(url));
+        Box::pin(async move {
+            inner.own.lock().unwrap_or_else(|p| p.into_inner()).remove(&path);
+            let client = inner.client().await?;
+            match client.delete(&path, None).await {
+                Ok(()) | Err(zk::Error::NoNode) => Ok(()),
+                Err(e) => Err(unavailable("delete", e)),
+            }
+        })
+    }
+
+    fn subscribe(&self, query: &Query) -> BoxFuture<Result<Subscription, RegistryError>> {
+        let inner = self.inner.clone();
+        let dir = format!("{}/{}/providers", self.inner.root, url::encode(&query.interface));
+        let query = query.clone();
+        Box::pin(async move {
+            let client = inner.client().await?;
+            let (first, watcher) = list(&client, &dir, &query).await?;
+            let (tx, rx) = watch::channel(first);
+            inner.handle.spawn(follow(inner.clone(), dir, query, tx, watcher));
+            Ok(Subscription::new(rx))
+        })
+    }
+
+    fn close(&self) {
+        if self.inner.closed.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        self.inner.stop.send_replace(true);
+        // Closing the session deletes its ephemerals at once.
+        let inner = self.inner.clone();
+        self.inner.handle.spawn(async move {
+            inner.own.lock().unwrap_or_else(|p| p.into_inner()).clear();
+            if let Some(client) = inner.client.lock().await.take() {
+                drop(client);
+            }
+        });
+    }
+}
+
+impl Drop for ZookeeperRegistry {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+/// The providers under `dir` that `query` wants, and a watch on its children.
+async fn list(client: &zk::Client, dir: &str, query: &Query) -> Result<(Providers, zk::OneshotWatcher), RegistryError> {
+    // Java creates the providers path when it subscribes, so the watch has a node.
+    client.mkdir(dir, &zk::CreateMode::Persistent.with_acls(zk::Acls::anyone_all())).await.map_err(|e| unavailable("mkdir", e))?;
+    let (children, watcher) = client.list_and_watch_children(dir).await.map_err(|e| unavailable("list", e))?;
+    let mut urls: Vec<Url> = children.iter().filter_map(|c| Url::decode_parse(c).ok()).filter(|u| query.matches(u)).collect();
+    urls.sort_by_cached_key(Url::to_full_string);
+    urls.dedup();
+    Ok((urls.into(), watcher))
+}
+
+/// Re-lists `dir` each time its watch fires (re-arming it), until the registry
+/// closes or the subscription is dropped; errors are retried every second.
+async fn follow(inner: Arc<Inner>, dir: String, query: Query, tx: watch::Sender<Providers>, watcher: zk::OneshotWatcher) {
+    let mut stop = inner.stop.subscribe();
+    let mut watcher = Some(watcher);
+    loop {
+        if let Some(w) = watcher.take() {
+            tokio::select! {
+                _ = w.changed() => {}
+                _ = tx.closed() => return,
+                _ = stop.changed() => return,
+            }
+        } else {
+            tokio::select! {
+                _ = tokio::time::sleep(RETRY) => {}
+                _ = tx.closed() => return,
+                _ = stop.changed() => return,
+            }
+        }
+        let listed = match inner.client().await {
+            Ok(client) => list(&client, &dir, &query).await,
+            Err(e) => Err(e),
+        };
+        match listed {
+            Ok((urls, w)) => {
+                watcher = Some(w);
+                tx.send_if_modified(|now| {
+                    let changed = now[..] != urls[..];
+                    if changed {
+                        *now = urls;
+                    }
+                    changed
+                });
+            }
+            Err(RegistryError::Closed) => return,
+            Err(e) => tracing::warn!(dir, error = %e, "zookeeper: watch failed; trying again"),
+        }
+    }
+}
+
+/// Notices an expired session and makes a new one at once (re-creating the
+/// ephemerals), instead of on the next operation.
+async fn keeper(inner: std::sync::Weak<Inner>) {
+    loop {
+        let (client, mut stop) = {
+            let Some(inner) = inner.upgrade() else { return };
+            if inner.check().is_err() {
+                return;
+            }
+            let client = inner.client.lock().await.clone();
+            (client, inner.stop.subscribe())
+        };
+        match client {
+            Some(client) if !client.state().is_terminated() => {
+                let mut states = client.state_watcher();
+                drop(client);
+                tokio::select! {
+                    state = states.changed() => {
+                        if !state.is_terminated() {
+                            continue;
+                        }
+                        tracing::warn!(?state, "zookeeper session ended");
+                    }
+                    _ = stop.changed() => return,
+                }
+            }
+            _ => {
+                tokio::select! {
+                    _ = tokio::time::sleep(RETRY) => {}
+                    _ = stop.changed() => return,
+                }
+            }
+        }
+        let Some(inner) = inner.upgrade() else { return };
+        let had = inner.client.lock().await.is_some();
+        if had
+            && let Err(e) = inner.client().await {
+                tracing::warn!(error = %e, "zookeeper: no new session yet");
+            }
+    }
+}
