@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job: start a real Java Dubbo 3.3 provider on a loopback port, install
+# Python calls Java: start a real Java Dubbo 3.3 provider on a loopback port, install
 # libdubbo for Python (pip install ./bindings-python into a virtualenv under
 # target/), call the provider from Python over the dubbo2 protocol, print the
 # answers, stop the provider.

@@ -41,6 +41,10 @@ LIBDUBBO_JAVA_PEER_JAR="$work/dubbo-peer-$dubbo32.jar" \
 echo "== Python: the wheel installed in a fresh virtualenv; pytest vs Python, Rust and Java providers, Java consumers"
 bash bindings-python/run-tests.sh "$work" "$root/$peer/target/dubbo-peer.jar" 2>&1 | tee "$work/pytest.log"
 
+echo "== the main job: a Python provider and consumer meeting in the embedded registry"
+LIBDUBBO_WHEEL=$(ls "$work"/wheels/libdubbo-*.whl) bash examples/python_embedded.sh | tee "$work/main-job.log"
+grep -q "^64 asyncio calls" "$work/main-job.log"
+
 echo "== the Rust example (provider and consumer on the facade)"
 "$root/target/debug/greeter" | tee "$work/example.log"
 grep -q 'Hello Rust' "$work/example.log"
