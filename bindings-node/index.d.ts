@@ -67,6 +67,12 @@ export interface ClientOptions {
   maxInFlight?: number
 }
 
+/**
+ * The error form of an answer for the core's error kind named `kind`
+ * (`"timeout"`, ...), for the test that every kind reaches JS as its own class.
+ */
+export declare function errorForTest(kind: string): Buffer
+
 /** A method's Java parameter types (and its own timeout, ms). */
 export interface MethodDecl {
   name: string

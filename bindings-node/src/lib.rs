@@ -24,3 +24,28 @@ pub fn native_version() -> String {
 pub fn panic_for_test() {
     panic!("a test asked libdubbo to panic");
 }
+
+/// The error form of an answer for the core's error kind named `kind`
+/// (`"timeout"`, ...), for the test that every kind reaches JS as its own class.
+#[napi(catch_unwind)]
+pub fn error_for_test(kind: String) -> errors::Result<napi::bindgen_prelude::Buffer> {
+    use libdubbo_core::facade::{Error, ErrorKind};
+    const KINDS: [ErrorKind; 12] = [
+        ErrorKind::Timeout,
+        ErrorKind::NoProvider,
+        ErrorKind::Network,
+        ErrorKind::Overloaded,
+        ErrorKind::Codec,
+        ErrorKind::RemoteException,
+        ErrorKind::RemoteServer,
+        ErrorKind::InvalidArgument,
+        ErrorKind::Cancelled,
+        ErrorKind::Closed,
+        ErrorKind::Forked,
+        ErrorKind::Panic,
+    ];
+    let kind = KINDS.into_iter().find(|k| k.name() == kind).ok_or_else(|| errors::invalid(format!("no error kind {kind:?}")))?;
+    let mut w = wire::Writer::default();
+    errors::write_error(&mut w, &Error::new(kind, format!("a test {} error", kind.name())));
+    Ok(w.out.into())
+}

@@ -29,7 +29,7 @@ function freePort() {
 /** Starts a process that prints `READY <port>` when it serves. */
 function startPeer(argv, readyWithinMs = 60_000) {
   return new Promise((resolve, reject) => {
-    const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] })
+    const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'ignore'] })
     const output = []
     const timer = setTimeout(() => {
       child.kill()
