@@ -11,7 +11,7 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 
 /** A consumer: connections shared by its references. */
 export declare class NativeClient {
-  constructor(options?: ClientOptions | undefined | null)
+  constructor(options: ClientOptions | undefined | null, complete: (arg: Buffer) => void)
   /** A reference to `interface` at the providers of `options.url`. */
   reference(interface: string, options: ReferenceOptions): NativeReference
   /** Closes every connection; calls made later fail with `DUBBO_CLOSED`. */
@@ -22,13 +22,14 @@ export declare class NativeClient {
 export declare class NativeReference {
   /**
    * Calls `method` with `args` (wire bytes of one message); `pins` are the Java
-   * types that wrappers like `java.int(5)` pin. Settles with an answer's bytes.
+   * types that wrappers like `java.int(5)` pin. The answer goes to the client's
+   * completion function with `id`.
    */
-  call(method: string, args: Buffer, pins: Array<string | undefined | null>, options?: NativeCallOptions | undefined | null): Promise<Buffer>
-  /** Sends `method` expecting no answer; settles once it is written. */
-  oneway(method: string, args: Buffer, pins: Array<string | undefined | null>, options?: NativeCallOptions | undefined | null): Promise<Buffer>
+  call(id: number, method: string, args: Buffer, pins: Array<string | undefined | null>, options?: NativeCallOptions | undefined | null): void
+  /** Sends `method` expecting no answer; answers (with null) once it is written. */
+  oneway(id: number, method: string, args: Buffer, pins: Array<string | undefined | null>, options?: NativeCallOptions | undefined | null): void
   /** A generic (`$invoke`) call with the parameter types by Java name. */
-  generic(method: string, types: Array<string>, args: Buffer, options?: NativeCallOptions | undefined | null): Promise<Buffer>
+  generic(id: number, method: string, types: Array<string>, args: Buffer, options?: NativeCallOptions | undefined | null): void
 }
 
 /** A provider listening on one address. */

@@ -1,14 +1,19 @@
 //! `NativeClient` and `NativeReference`: each method reads its arguments from
-//! the TypeScript layer's bytes, makes one facade call on the core's runtime and
-//! settles a Promise with the answer's bytes (value and attachments, or the
-//! error). No libuv pool thread waits on anything (bindings rule 8).
+//! the TypeScript layer's bytes and starts one facade call on the core's
+//! runtime; its answer's bytes (value and attachments, or the error) go back
+//! through the client's one completion function, tagged with the call's id,
+//! and the TypeScript layer settles that call's Promise. One thread-safe
+//! function per client (not a deferred Promise per call) lets Node take many
+//! answers per wake-up. No libuv pool thread waits on anything (rule 8).
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use libdubbo_core::facade::{self, CallOptions, ClientConfig, Error, MethodSignature, ReferenceConfig, Reply, Runtime};
 use libdubbo_core::value::JavaType;
-use napi::bindgen_prelude::{Buffer, Object};
+use napi::bindgen_prelude::{Buffer, Function, Object};
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::Env;
 use napi_derive::napi;
 
@@ -66,16 +71,23 @@ pub fn java_types(names: &[String]) -> Result<Vec<JavaType>> {
     names.iter().map(|t| JavaType::from_name(t).ok_or_else(|| invalid(format!("bad Java type name {t:?}")))).collect()
 }
 
+/// Where answers go: `(id as u32 LE, then the answer's bytes)`. Weak: it does
+/// not keep the process alive (the TypeScript layer holds the loop while calls
+/// are pending).
+type Complete = ThreadsafeFunction<Buffer, (), Buffer, napi::Status, false, true>;
+
 /// A consumer: connections shared by its references.
 #[napi]
 pub struct NativeClient {
     inner: facade::Client,
+    complete: Arc<Complete>,
 }
 
 #[napi]
 impl NativeClient {
     #[napi(constructor, catch_unwind)]
-    pub fn new(options: Option<ClientOptions>) -> Result<Self> {
+    pub fn new(options: Option<ClientOptions>, complete: Function<Buffer, ()>) -> Result<Self> {
+        let complete = complete.build_threadsafe_function().callee_handled::<false>().weak::<true>().build().map_err(from_napi)?;
         let mut config = ClientConfig::default();
         if let Some(o) = options {
             if let Some(a) = o.application {
@@ -98,7 +110,7 @@ impl NativeClient {
             }
         }
         let runtime = Runtime::global().map_err(to_js)?;
-        Ok(NativeClient { inner: facade::Client::new(runtime, config).map_err(to_js)? })
+        Ok(NativeClient { inner: facade::Client::new(runtime, config).map_err(to_js)?, complete: Arc::new(complete) })
     }
 
     /// A reference to `interface` at the providers of `options.url`.
@@ -112,7 +124,7 @@ impl NativeClient {
             config.methods.push(signature);
         }
         let inner = self.inner.reference(config).map_err(to_js)?;
-        Ok(NativeReference { inner, runtime: self.inner.runtime().clone() })
+        Ok(NativeReference { inner, runtime: self.inner.runtime().clone(), complete: self.complete.clone() })
     }
 
     /// Closes every connection; calls made later fail with `DUBBO_CLOSED`.
@@ -126,39 +138,65 @@ impl NativeClient {
 #[napi]
 pub struct NativeReference {
     inner: facade::Reference,
-    runtime: std::sync::Arc<Runtime>,
+    runtime: Arc<Runtime>,
+    complete: Arc<Complete>,
 }
 
 #[napi]
 impl NativeReference {
     /// Calls `method` with `args` (wire bytes of one message); `pins` are the Java
-    /// types that wrappers like `java.int(5)` pin. Settles with an answer's bytes.
-    #[napi(catch_unwind, ts_return_type = "Promise<Buffer>")]
-    pub fn call<'env>(&self, env: &'env Env, method: String, args: Buffer, pins: Vec<Option<String>>, options: Option<NativeCallOptions>) -> Result<Object<'env>> {
+    /// types that wrappers like `java.int(5)` pin. The answer goes to the client's
+    /// completion function with `id`.
+    #[napi(catch_unwind)]
+    pub fn call(&self, id: u32, method: String, args: Buffer, pins: Vec<Option<String>>, options: Option<NativeCallOptions>) -> Result<()> {
         let (args, options) = call_parts(&args, &pins, options)?;
         let reference = self.inner.clone();
-        settle(env, &self.runtime, async move { reply_bytes(reference.call(&method, args, options).await) })
+        self.start(id, async move { reply_bytes(reference.call(&method, args, options).await) });
+        Ok(())
     }
 
-    /// Sends `method` expecting no answer; settles once it is written.
-    #[napi(catch_unwind, ts_return_type = "Promise<Buffer>")]
-    pub fn oneway<'env>(&self, env: &'env Env, method: String, args: Buffer, pins: Vec<Option<String>>, options: Option<NativeCallOptions>) -> Result<Object<'env>> {
+    /// Sends `method` expecting no answer; answers (with null) once it is written.
+    #[napi(catch_unwind)]
+    pub fn oneway(&self, id: u32, method: String, args: Buffer, pins: Vec<Option<String>>, options: Option<NativeCallOptions>) -> Result<()> {
         let (args, options) = call_parts(&args, &pins, options)?;
         let reference = self.inner.clone();
-        settle(env, &self.runtime, async move {
+        self.start(id, async move {
             reply_bytes(reference.oneway(&method, args, options).await.map(|()| Reply { value: libdubbo_core::Value::Null, attachments: Vec::new() }))
-        })
+        });
+        Ok(())
     }
 
     /// A generic (`$invoke`) call with the parameter types by Java name.
-    #[napi(catch_unwind, ts_return_type = "Promise<Buffer>")]
-    pub fn generic<'env>(&self, env: &'env Env, method: String, types: Vec<String>, args: Buffer, options: Option<NativeCallOptions>) -> Result<Object<'env>> {
+    #[napi(catch_unwind)]
+    pub fn generic(&self, id: u32, method: String, types: Vec<String>, args: Buffer, options: Option<NativeCallOptions>) -> Result<()> {
         let (args, options) = call_parts(&args, &[], options)?;
         let reference = self.inner.clone();
-        settle(env, &self.runtime, async move {
+        self.start(id, async move {
             let types: Vec<&str> = types.iter().map(String::as_str).collect();
             reply_bytes(reference.invoke_generic(&method, &types, args, options).await)
-        })
+        });
+        Ok(())
+    }
+}
+
+impl NativeReference {
+    /// Runs `work` on the core's runtime and hands its bytes, after `id`, to the
+    /// completion function (a panic in it answers `DUBBO_PANIC`).
+    fn start(&self, id: u32, work: impl Future<Output = Vec<u8>> + Send + 'static) {
+        let complete = self.complete.clone();
+        let handle = self.runtime.handle().clone();
+        self.runtime.handle().spawn(async move {
+            let bytes = handle.spawn(work).await.unwrap_or_else(|e| {
+                let mut w = Writer::default();
+                write_error(&mut w, &Error::new(facade::ErrorKind::Panic, format!("a libdubbo task failed: {e}")));
+                w.out
+            });
+            let mut out = Vec::with_capacity(4 + bytes.len());
+            out.extend_from_slice(&id.to_le_bytes());
+            out.extend_from_slice(&bytes);
+            // Fails only while the JS environment goes away: nobody waits then.
+            complete.call(Buffer::from(out), ThreadsafeFunctionCallMode::NonBlocking);
+        });
     }
 }
 

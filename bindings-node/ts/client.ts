@@ -1,7 +1,7 @@
 /** The consumer: `Client`, and `Reference`s to remote services. */
 
 import { readAnswer, type Answer } from './answer'
-import { native as errorsNative } from './errors'
+import { native as errorsNative, fromNative } from './errors'
 import { native } from './native'
 import { Writer, encodeValues, pinOf, writeAttachments } from './wire'
 import type { NativeCallOptions, NativeClient, NativeReference, MethodDecl } from '../index'
@@ -63,10 +63,53 @@ function nativeOptions(options: CallOptions | undefined): NativeCallOptions | un
   return out
 }
 
+/**
+ * Holds the event loop while any call of any client is pending (the native
+ * completion function is weak, so that an idle client lets the process exit).
+ */
+const loop = { pending: 0, timer: setInterval(() => {}, 2 ** 30).unref() }
+
+/** The calls of one client waiting for their answers, by id. */
+class Pending {
+  private readonly calls = new Map<number, { resolve: (a: Answer) => void; reject: (e: unknown) => void }>()
+  private nextId = 0
+
+  /** Starts a call with a fresh id; resolves with its answer. */
+  start(send: (id: number) => void): Promise<Answer> {
+    return new Promise((resolve, reject) => {
+      do this.nextId = (this.nextId + 1) >>> 0
+      while (this.calls.has(this.nextId))
+      const id = this.nextId
+      try {
+        send(id)
+      } catch (e) {
+        return reject(fromNative(e))
+      }
+      this.calls.set(id, { resolve, reject })
+      if (loop.pending++ === 0) loop.timer.ref()
+    })
+  }
+
+  /** An answer from the native side: the call's id, then its bytes. */
+  complete(bytes: Buffer): void {
+    const id = bytes.readUInt32LE(0)
+    const call = this.calls.get(id)
+    if (!call) return
+    this.calls.delete(id)
+    if (--loop.pending === 0) loop.timer.unref()
+    try {
+      call.resolve(readAnswer(bytes.subarray(4)))
+    } catch (e) {
+      call.reject(e)
+    }
+  }
+}
+
 /** A Dubbo consumer: connections are shared by its references. An idle client does not keep the process alive. */
 export class Client {
   private readonly inner: NativeClient
   private readonly registry: string | undefined
+  private readonly pending = new Pending()
 
   constructor(registry?: string | ClientOptions, options?: ClientOptions) {
     if (typeof registry === 'object') {
@@ -74,7 +117,8 @@ export class Client {
       registry = undefined
     }
     this.registry = registry
-    this.inner = errorsNative(() => new native.NativeClient(options ?? null))
+    const pending = this.pending
+    this.inner = errorsNative(() => new native.NativeClient(options ?? null, (bytes) => pending.complete(bytes)))
   }
 
   /** A reference to `iface` (a Java interface name). */
@@ -83,7 +127,7 @@ export class Client {
     const inner = errorsNative(() =>
       this.inner.reference(iface, { ...rest, url: options.url ?? this.registry, methods: methodDecls(methods) }),
     )
-    return new Reference(iface, inner)
+    return new Reference(iface, inner, this.pending)
   }
 
   /** Closes every connection; later calls fail with `DUBBO_CLOSED`. */
@@ -94,9 +138,11 @@ export class Client {
 
 /** A remote service. */
 export class Reference {
+  /** @internal */
   constructor(
     readonly iface: string,
     private readonly inner: NativeReference,
+    private readonly pending: Pending,
   ) {}
 
   /** Calls `method` with `args`; resolves with what it returned. */
@@ -111,14 +157,18 @@ export class Reference {
 
   /** Calls `method`; resolves with the value and the provider's response attachments. */
   async invoke(method: string, args: unknown[] = [], options?: CallOptions): Promise<Answer> {
-    const bytes = errorsNative(() => this.inner.call(method, encodeValues(args), args.map(pinOf), nativeOptions(options)))
-    return readAnswer(await bytes)
+    const bytes = encodeValues(args)
+    const pins = args.map(pinOf)
+    const opts = nativeOptions(options)
+    return this.pending.start((id) => this.inner.call(id, method, bytes, pins, opts))
   }
 
   /** Sends `method` expecting no answer (Java's oneway); resolves once it is written. */
   async oneway(method: string, args: unknown[] = [], options?: CallOptions): Promise<void> {
-    const bytes = errorsNative(() => this.inner.oneway(method, encodeValues(args), args.map(pinOf), nativeOptions(options)))
-    readAnswer(await bytes)
+    const bytes = encodeValues(args)
+    const pins = args.map(pinOf)
+    const opts = nativeOptions(options)
+    await this.pending.start((id) => this.inner.oneway(id, method, bytes, pins, opts))
   }
 
   /**
@@ -126,8 +176,9 @@ export class Reference {
    * objects with a `class` key; the answer comes back generalized (maps).
    */
   async generic(method: string, types: string[], args: unknown[], options?: CallOptions): Promise<unknown> {
-    const bytes = errorsNative(() => this.inner.generic(method, types, encodeValues(args), nativeOptions(options)))
-    return readAnswer(await bytes).value
+    const bytes = encodeValues(args)
+    const opts = nativeOptions(options)
+    return (await this.pending.start((id) => this.inner.generic(id, method, types, bytes, opts))).value
   }
 
   /** An object whose methods call the service: `await greeter.sayHello("world")`. */
