@@ -1,9 +1,10 @@
 //! `libdubbo` for Node: the napi-rs skin over libdubbo-core's facade. Values
 //! cross as bytes (`wire`), converted to and from JS in the TypeScript layer
 //! (`ts/`), which also gives the ergonomic API (`Client`, `Server`, `java`,
-//! `DubboError`). Each native method reads its bytes, makes one facade call and
-//! settles a Promise on the core's one runtime; provider handlers run on the JS
-//! thread through a thread-safe function returning a Promise.
+//! `DubboError`). Each native method reads its bytes and starts one facade call
+//! on the core's one runtime, whose answer comes back through a thread-safe
+//! function; provider handlers run on the JS thread through a thread-safe
+//! function returning a Promise.
 
 mod client;
 mod errors;
