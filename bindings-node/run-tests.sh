@@ -27,5 +27,8 @@ cd "$app"
 echo '{"name": "libdubbo-node-tests", "private": true}' > package.json
 npm install --offline --no-audit --no-fund --loglevel=error "$work/$tarball"
 cp -r "$pkg/test" "$app/test"
+# The types a TypeScript user gets from the installed package accept the documented API.
+"$pkg/node_modules/.bin/tsc" --noEmit --strict --target es2022 --module commonjs --moduleResolution node10 \
+  --types node --typeRoots "$pkg/node_modules/@types" test/typecheck.ts
 LIBDUBBO_REQUIRE_PEERS=1 LIBDUBBO_JAVA_PEER_JAR="$jar" LIBDUBBO_RUST_PROVIDER="$root/target/debug/greeter_provider" \
   node --test --test-reporter=tap test/*.test.js
