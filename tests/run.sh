@@ -41,6 +41,9 @@ bash bindings-python/run-tests.sh "$work" "$root/$peer/target/dubbo-peer.jar" 2>
 
 echo "== Node: the npm package packed and installed into an empty folder; node --test vs Node, Rust and Java providers, Java consumers"
 bash bindings-node/run-tests.sh "$work" "$root/$peer/target/dubbo-peer.jar" 2>&1 | tee "$work/node-test.log"
+echo "== the Node example (provider and consumer, from the installed package)"
+NODE_PATH="$work/node-app/node_modules" node examples/node/greeter.js | tee "$work/node-example.log"
+grep -q 'Hello Node' "$work/node-example.log"
 
 echo "== the Rust example (provider and consumer on the facade)"
 "$root/target/debug/greeter" | tee "$work/example.log"
