@@ -2,7 +2,8 @@
 # The whole test suite (the README's test command): the Rust workspace's tests,
 # Hessian2 round trips with Java's hessian-lite in both directions, dubbo2 calls
 # with real Java Dubbo 3.3 and 3.2 peers in both directions, the Python package
-# from its wheel, and bounded fuzz runs. Needs cargo, java and mvn (`.ci/run` installs them).
+# from its wheel, the Node package from its tarball, and bounded fuzz runs. Needs cargo, java, mvn and
+# node >= 20.17 with npm (`.ci/deps.sh` installs what it can).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -45,6 +46,12 @@ echo "== the main job: a Python provider and consumer meeting in the embedded re
 LIBDUBBO_WHEEL=$(ls "$work"/wheels/libdubbo-*.whl) bash examples/python_embedded.sh | tee "$work/main-job.log"
 grep -q "^64 asyncio calls" "$work/main-job.log"
 
+echo "== Node: the npm package packed and installed into an empty folder; node --test vs Node, Rust and Java providers, Java consumers"
+bash bindings-node/run-tests.sh "$work" "$root/$peer/target/dubbo-peer.jar" 2>&1 | tee "$work/node-test.log"
+echo "== the Node example (provider and consumer, from the installed package)"
+NODE_PATH="$work/node-app/node_modules" node examples/node/greeter.js | tee "$work/node-example.log"
+grep -q 'Hello Node' "$work/node-example.log"
+
 echo "== the Rust example (provider and consumer on the facade)"
 "$root/target/debug/greeter" | tee "$work/example.log"
 grep -q 'Hello Rust' "$work/example.log"
@@ -57,7 +64,8 @@ bash fuzz/run.sh "${FUZZ_SECONDS:-60}" "$work/java" | tee "$work/fuzz.log"
 
 # One closing line for the whole suite: cargo's and Java's counts (hessian-lite's,
 # and the Java Dubbo consumers' checks against our server), plus one per
-# fuzz target that ran its time out ("Done N runs") without a finding.
-passed=$(sed -nE 's/^test result: ok\. ([0-9]+) passed.*/\1/p; s/^hessian-lite: ([0-9]+) passed.*/\1/p; s/^java-(consumer|generic): ([0-9]+) passed.*/\2/p; s/^Done [0-9]+ runs.*/1/p; s/^=* *([0-9]+) passed(,| in).*/\1/p' \
-  "$work/cargo-test.log" "$work/java-check.log" "$work/fuzz.log" "$work/pytest.log" | awk '{n += $1} END {print n}')
+# fuzz target that ran its time out ("Done N runs") without a finding, and
+# node --test's "# pass N".
+passed=$(sed -nE 's/^test result: ok\. ([0-9]+) passed.*/\1/p; s/^hessian-lite: ([0-9]+) passed.*/\1/p; s/^java-(consumer|generic): ([0-9]+) passed.*/\2/p; s/^Done [0-9]+ runs.*/1/p; s/^=* *([0-9]+) passed(,| in).*/\1/p; s/^# pass ([0-9]+)$/\1/p' \
+  "$work/cargo-test.log" "$work/java-check.log" "$work/fuzz.log" "$work/pytest.log" "$work/node-test.log" | awk '{n += $1} END {print n}')
 echo "suite: $passed passed, 0 failed"

@@ -30,7 +30,6 @@ HERE = Path(__file__).resolve().parent
 MEASURE = HERE / "measure.py"
 READY_WITHIN = 90.0
 IDLE_BELOW = 15.0  # % busy, all CPUs
-IDLE_WAIT_AT_MOST = 30.0
 
 children: list[subprocess.Popen] = []
 
@@ -48,8 +47,8 @@ def busy_percent(interval: float = 0.5) -> float:
     return 100.0 * (1 - (i1 - i0) / max(1, t1 - t0))
 
 
-def wait_idle() -> float:
-    deadline = time.monotonic() + IDLE_WAIT_AT_MOST
+def wait_idle(at_most: float) -> float:
+    deadline = time.monotonic() + at_most
     b = busy_percent()
     while b >= IDLE_BELOW and time.monotonic() < deadline:
         b = busy_percent()
@@ -135,6 +134,7 @@ def main() -> None:
     ap.add_argument("--warmup", type=float, default=1.0)
     ap.add_argument("--seconds", type=float, default=3.0)
     ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("--idle-wait", type=float, default=30.0, help="at most this long (s) waiting for < 15%% busy before a cell")
     ap.add_argument("--out", type=Path)
     a = ap.parse_args()
     if not (0 < a.seconds <= 60 and 0 <= a.warmup <= 60 and 1 <= a.rounds <= 9):
@@ -179,7 +179,7 @@ def main() -> None:
             todo = cells(addr)
             for r in range(a.rounds):
                 for i, (client, n, argv) in enumerate(todo):
-                    busy = wait_idle()
+                    busy = wait_idle(a.idle_wait)
                     f = run_cell(argv, bound)
                     f["busy"] = f"{busy:.0f}"
                     f["server_rss_kib"] = str(rss_kib(prov.pid)) if pname == "rust" else ""
@@ -194,7 +194,7 @@ def main() -> None:
                     med["rounds"] = " / ".join(f"{float(f['calls_per_s']):,.0f}" for f in runs if "failed" not in f)
                 else:
                     med = runs[0]
-                results.append((pname, client, n, med))
+                results.append((pname, client, n, med, runs))
         finally:
             stop(prov)
 
@@ -213,39 +213,68 @@ def table(results, rounds: int) -> list[str]:
         + " |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:" + ("|---" if rounds > 1 else "") + "|",
     ]
-    rate: dict[tuple[str, str, int], float] = {}
-    for pname, client, n, f in results:
+    # Per round: calls/s and CPU µs/call of every cell (None where a run failed).
+    rounds_of: dict[tuple[str, str, int], list] = {}
+    for pname, client, n, f, runs in results:
+        rounds_of[(pname, client, n)] = [
+            None if "failed" in r else (float(r["calls_per_s"]), float(r["cpu_us_per_call"])) for r in runs
+        ]
         if "failed" in f:
             L.append(f"| {pname} | {client} | {n} | failed: {f['failed']} |||||||" + ("|" if rounds > 1 else "") + "|")
             continue
         r = float(f["calls_per_s"])
-        rate[(pname, client, n)] = r
         L.append(
             f"| {pname} | {client} | {n} | {r:,.0f} | {1e6 / r:.1f} | {f['p50_us']} | {f['p99_us']} | "
             f"{f['cpu_us_per_call']} | {int(f['rss_kib']) / 1024:.1f} | {f['errors']} | {f['busy']}"
             + (f" | {f['rounds']}" if rounds > 1 else "")
             + " |"
         )
-    L += ["", "| provider | target | measured | met? |", "|---|---|---:|---|"]
-    for pname in dict.fromkeys(p for p, *_ in results):
-        g = lambda c, n: rate.get((pname, c, n))  # noqa: E731
-        py1 = g("libdubbo sync", 1)
+
+    def paired(pname, a, b, fn):
+        """fn(a's round, b's round) for each round both ran; the median and the range."""
+        xs = [fn(x, y) for x, y in zip(rounds_of.get((pname, *a), []), rounds_of.get((pname, *b), [])) if x and y]
+        if not xs:
+            return None
+        return statistics.median(xs), min(xs), max(xs)
+
+    def fmt(v, unit):
+        med, lo, hi = v
+        return f"{med:.1f}{unit}" if lo == hi else f"{med:.2f}{unit} ({lo:.2f}–{hi:.2f})" if unit == "x" else f"{med:.1f}{unit} ({lo:.1f}–{hi:.1f})"
+
+    L += [
+        "",
+        "Targets, each the median over rounds of the value computed within a round (range in brackets):",
+        "",
+        "| provider | target | measured | met? |",
+        "|---|---|---:|---|",
+    ]
+    sync, aio = ("libdubbo sync", 1), ("libdubbo asyncio", 64)
+    for pname in dict.fromkeys(r[0] for r in results):
         for base in ("rust (facade)", "rust (transport)"):
-            rb = g(base, 1)
-            if py1 and rb:
-                ov = 1e6 / py1 - 1e6 / rb
-                L.append(f"| {pname} | sync overhead over {base} x1 ≤ 15 µs/call | {ov:.1f} µs | {'yes' if ov <= 15 else 'no'} |")
-        pures = {c: r for (p, c, n), r in rate.items() if p == pname and n == 1 and c.endswith("(pure Python)")}
-        if py1 and pures:
-            best = max(pures, key=pures.get)
-            x = py1 / pures[best]
-            L.append(f"| {pname} | libdubbo sync ≥ 10x best pure Python ({best}, x1) | {x:.2f}x | {'yes' if x >= 10 else 'no'} |")
-        a64 = g("libdubbo asyncio", 64)
+            v = paired(pname, sync, (base, 1), lambda x, y: 1e6 / x[0] - 1e6 / y[0])
+            if v:
+                L.append(f"| {pname} | sync x1: 1/rate over {base} x1 ≤ 15 µs | {fmt(v, ' µs')} | {'yes' if v[0] <= 15 else 'no'} |")
         for base in ("rust (facade)", "rust (transport)"):
-            rb = g(base, 64)
-            if a64 and rb:
-                x = a64 / rb
-                L.append(f"| {pname} | asyncio x64 ≥ 0.5x {base} x64 | {x:.2f}x | {'yes' if x >= 0.5 else 'no'} |")
+            v = paired(pname, sync, (base, 1), lambda x, y: x[1] - y[1])
+            if v:
+                L.append(f"| {pname} | (for reference) sync x1: client CPU over {base} x1 | {fmt(v, ' µs')} | |")
+        pures = [c for (p, c, n) in rounds_of if p == pname and n == 1 and c.endswith("(pure Python)")]
+        best = None
+        for c in pures:
+            med = statistics.median([x[0] for x in rounds_of[(pname, c, 1)] if x] or [0])
+            if best is None or med > best[1]:
+                best = (c, med)
+        if best:
+            v = paired(pname, sync, (best[0], 1), lambda x, y: x[0] / y[0])
+            if v:
+                L.append(f"| {pname} | sync x1 calls/s ≥ 10x the best pure Python ({best[0]}) | {fmt(v, 'x')} | {'yes' if v[0] >= 10 else 'no'} |")
+            v = paired(pname, (best[0], 1), sync, lambda x, y: x[1] / y[1])
+            if v:
+                L.append(f"| {pname} | (for reference) {best[0]} client CPU / sync client CPU | {fmt(v, 'x')} | |")
+        for base in ("rust (facade)", "rust (transport)"):
+            v = paired(pname, aio, (base, 64), lambda x, y: x[0] / y[0])
+            if v:
+                L.append(f"| {pname} | asyncio x64 calls/s ≥ 0.5x {base} x64 | {fmt(v, 'x')} | {'yes' if v[0] >= 0.5 else 'no'} |")
     return L
 
 
