@@ -99,13 +99,16 @@ pub(super) fn discover(client: Arc<ClientShared>, registry: Arc<dyn Registry>, q
     let register = registry.register(&consumer);
     let mut subscribe = registry.subscribe(&query);
     // The embedded registry answers at once: take its first list now, so that the
-    // first call already sees the providers (and their registered timeouts).
-    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-    if let std::task::Poll::Ready(result) = subscribe.as_mut().poll(&mut cx) {
-        if let Ok(sub) = &result {
-            apply(&client, &directory, &sub.current());
+    // first call already sees the providers (and their registered timeouts). Others
+    // (ZooKeeper) are only ever polled on the runtime.
+    if registry.completes_at_once() {
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        if let std::task::Poll::Ready(result) = subscribe.as_mut().poll(&mut cx) {
+            if let Ok(sub) = &result {
+                apply(&client, &directory, &sub.current());
+            }
+            subscribe = Box::pin(std::future::ready(result));
         }
-        subscribe = Box::pin(std::future::ready(result));
     }
     let feed = feed(client.clone(), directory.clone(), subscribe, stopped);
     client.runtime.handle().spawn(async move {
