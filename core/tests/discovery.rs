@@ -266,3 +266,33 @@ async fn futures_of(r: &Reference, n: usize) -> std::collections::HashSet<i32> {
     }
     out
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_timeout_the_provider_registers_applies_unless_the_consumer_sets_one() {
+    let (dir, reg) = registry("timeout");
+    let config = ServerConfig {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        registry: Some(reg.clone()),
+        parameters: vec![("slow.timeout".into(), "200".into())],
+        ..ServerConfig::default()
+    };
+    let server = Server::bind(runtime(), config).await.unwrap();
+    server.export(greeter::service("", "")).unwrap();
+    let client = consumer(&reg);
+    let no_retry = vec![("retries".to_owned(), "0".to_owned())];
+    let methods: Vec<_> = greeter::METHODS.iter().map(|(n, t)| libdubbo_core::facade::MethodSignature::new(*n, t).unwrap()).collect();
+    let plain = client
+        .reference(ReferenceConfig { interface: GREETER.into(), parameters: no_retry.clone(), methods: methods.clone(), ..Default::default() })
+        .unwrap();
+    let started = Instant::now();
+    let err = plain.call("slow", vec![Value::Int(1000)], CallOptions::default()).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Timeout, "{err}");
+    assert!(started.elapsed() < Duration::from_millis(800), "the provider's 200 ms, not the client's 1000: {:?}", started.elapsed());
+    let patient = client
+        .reference(ReferenceConfig { interface: GREETER.into(), parameters: no_retry, methods, timeout: Some(Duration::from_secs(3)), ..Default::default() })
+        .unwrap();
+    assert!(patient.call("slow", vec![Value::Int(300)], CallOptions::default()).await.is_ok(), "the consumer's own timeout wins");
+    client.close();
+    server.close();
+    let _ = std::fs::remove_dir_all(&dir);
+}

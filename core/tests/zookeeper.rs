@@ -80,7 +80,7 @@ async fn rust_providers_and_consumers_meet_in_java_s_zookeeper_layout() {
     let took = until_providers(&g, 2, Duration::from_secs(5)).await;
     assert!(took < Duration::from_secs(2), "{took:?}");
     assert!(server.unexport(&ServiceKey::new(GREETER, "1.0.0", "")));
-    until_providers(&g, 1, Duration::from_secs(5)).await;
+    until_providers(&g, 1, Duration::from_secs(15)).await;
     assert_eq!(g.providers(), vec![second.local_addr().to_string()]);
     assert!(g.call("sayHello", vec![Value::from("zk")], CallOptions::default()).await.is_ok());
 
@@ -156,7 +156,7 @@ async fn an_expired_session_is_renewed_and_the_provider_registered_again() {
     server.export_registered(greeter::service("", "")).await.unwrap();
     let client = Client::new(runtime(), ClientConfig { registry: Some(registry), ..ClientConfig::default() }).unwrap();
     let g = client.reference(ReferenceConfig { interface: GREETER.into(), timeout: Some(Duration::from_secs(3)), ..Default::default() }).unwrap();
-    until_providers(&g, 1, Duration::from_secs(5)).await;
+    until_providers(&g, 1, Duration::from_secs(15)).await;
 
     let owner = |zk: zk::Client| async move {
         let providers = nodes(&zk, "providers").await;

@@ -97,7 +97,19 @@ pub(super) fn discover(client: Arc<ClientShared>, registry: Arc<dyn Registry>, q
     let directory = Arc::new(Directory::new(Vec::new(), false));
     let (stop, stopped) = oneshot::channel();
     let register = registry.register(&consumer);
-    let subscribe = registry.subscribe(&query);
+    let mut subscribe = registry.subscribe(&query);
+    // The embedded registry answers at once: take its first list now, so that the
+    // first call already sees the providers (and their registered timeouts). Others
+    // (ZooKeeper) are only ever polled on the runtime.
+    if registry.completes_at_once() {
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        if let std::task::Poll::Ready(result) = subscribe.as_mut().poll(&mut cx) {
+            if let Ok(sub) = &result {
+                apply(&client, &directory, &sub.current());
+            }
+            subscribe = Box::pin(std::future::ready(result));
+        }
+    }
     let feed = feed(client.clone(), directory.clone(), subscribe, stopped);
     client.runtime.handle().spawn(async move {
         if let Err(e) = register.await {

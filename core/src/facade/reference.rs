@@ -233,6 +233,11 @@ impl Reference {
             .timeout
             .or_else(|| self.config.methods.iter().find(|m| m.name == method).and_then(|m| m.timeout))
             .or_else(|| self.consumer.method_param(method, keys::TIMEOUT).and_then(|t| t.parse().ok()).map(Duration::from_millis))
+            // A timeout the provider registered applies when the consumer set none (Java's merged URL).
+            .or_else(|| {
+                let providers = self.binding.directory.all();
+                providers.first()?.url.method_param(method, keys::TIMEOUT)?.parse().ok().map(Duration::from_millis)
+            })
             .unwrap_or(self.client.config.timeout)
     }
 

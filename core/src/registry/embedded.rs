@@ -171,6 +171,10 @@ impl Registry for EmbeddedRegistry {
         }
         self.inner.stop.send_replace(true);
     }
+
+    fn completes_at_once(&self) -> bool {
+        true
+    }
 }
 
 impl Drop for EmbeddedRegistry {

@@ -113,6 +113,13 @@ pub trait Registry: Send + Sync {
 
     /// Withdraws everything registered through it and ends its subscriptions.
     fn close(&self);
+
+    /// True when its futures finish in the call that makes them (the embedded
+    /// registry: plain file work), so a caller may poll them once, on any thread,
+    /// instead of waiting on a runtime. False for registries that talk to a server.
+    fn completes_at_once(&self) -> bool {
+        false
+    }
 }
 
 /// `providers` for a provider URL, `consumers` for any other (Java's `category`).
