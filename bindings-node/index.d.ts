@@ -60,6 +60,8 @@ export declare function bindServer(options: ServerOptions, dispatch: (arg: Buffe
 
 /** Client settings, in Java Dubbo's names; durations in milliseconds. */
 export interface ClientOptions {
+  /** `registry`: none for the embedded one, `zookeeper://host:port`, or `N/A`. */
+  registry?: string
   application?: string
   timeout?: number
   connectTimeout?: number
@@ -100,6 +102,8 @@ export declare function panicForTest(): void
 /** What a reference calls. */
 export interface ReferenceOptions {
   url?: string
+  /** Java's parameters (`loadbalance`, `cluster`, `retries`, `sayHello.timeout`, ...). */
+  parameters?: Record<string, string>
   version?: string
   group?: string
   timeout?: number

@@ -10,6 +10,8 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::collections::HashMap;
+
 use libdubbo_core::facade::{self, CallOptions, ClientConfig, Error, MethodSignature, ReferenceConfig, Reply, Runtime};
 use libdubbo_core::value::JavaType;
 use napi::bindgen_prelude::{Buffer, Function, Object};
@@ -23,6 +25,8 @@ use crate::wire::{Reader, Writer};
 /// Client settings, in Java Dubbo's names; durations in milliseconds.
 #[napi(object)]
 pub struct ClientOptions {
+    /// `registry`: none for the embedded one, `zookeeper://host:port`, or `N/A`.
+    pub registry: Option<String>,
     pub application: Option<String>,
     pub timeout: Option<f64>,
     pub connect_timeout: Option<f64>,
@@ -43,6 +47,8 @@ pub struct MethodDecl {
 #[napi(object)]
 pub struct ReferenceOptions {
     pub url: Option<String>,
+    /// Java's parameters (`loadbalance`, `cluster`, `retries`, `sayHello.timeout`, ...).
+    pub parameters: Option<HashMap<String, String>>,
     pub version: Option<String>,
     pub group: Option<String>,
     pub timeout: Option<f64>,
@@ -90,6 +96,7 @@ impl NativeClient {
         let complete = complete.build_threadsafe_function().callee_handled::<false>().weak::<true>().build().map_err(from_napi)?;
         let mut config = ClientConfig::default();
         if let Some(o) = options {
+            config.registry = o.registry;
             if let Some(a) = o.application {
                 config.application = a;
             }
@@ -118,6 +125,7 @@ impl NativeClient {
     pub fn reference(&self, interface: String, options: ReferenceOptions) -> Result<NativeReference> {
         let mut config = ReferenceConfig { interface, url: options.url, version: options.version, group: options.group, ..Default::default() };
         config.timeout = options.timeout.map(millis).transpose()?;
+        config.parameters = options.parameters.unwrap_or_default().into_iter().collect();
         for m in options.methods.unwrap_or_default() {
             let mut signature = MethodSignature { name: m.name, parameter_types: java_types(&m.parameter_types)?, timeout: None };
             signature.timeout = m.timeout.map(millis).transpose()?;

@@ -75,10 +75,13 @@ test('unknown method and unknown service are server errors with a status', each(
   await assert.rejects(greeter(name).call('noSuchMethod', 'x'), (e) => e instanceof DubboError && /noSuchMethod/.test(e.message))
 }))
 
-test('no provider', () => {
-  const c = new Client()
-  assert.throws(() => c.reference(GREETER), (e) => e instanceof dubbo.DubboNoProviderError && e.code === 'DUBBO_NO_PROVIDER')
-  c.close()
+test('no provider', async () => {
+  const none = new Client('N/A') // no registry and no URL
+  assert.throws(() => none.reference(GREETER), (e) => e instanceof dubbo.DubboNoProviderError && e.code === 'DUBBO_NO_PROVIDER')
+  none.close()
+  const embedded = new Client() // the embedded registry: nobody serves this
+  await assert.rejects(embedded.reference('org.example.NobodyServesThis').callWith('x', [], { timeout: 500 }), (e) => e.code === 'DUBBO_NO_PROVIDER')
+  embedded.close()
 })
 
 test('connection refused is a network error', async () => {

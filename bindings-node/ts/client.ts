@@ -34,6 +34,8 @@ export function methodDecls(methods: Methods | undefined): MethodDecl[] {
 export interface ReferenceOptions {
   /** Direct provider URLs (`dubbo://host:port`, comma-separated); else the client's. */
   url?: string
+  /** Java's parameters by name: `loadbalance`, `cluster`, `retries`, `sayHello.timeout`, ... */
+  parameters?: Record<string, string | number>
   version?: string
   group?: string
   /** This reference's timeout (ms). */
@@ -116,16 +118,25 @@ export class Client {
       options = registry
       registry = undefined
     }
-    this.registry = registry
+    // `dubbo://` addresses are providers (direct); anything else names a registry
+    // (none: the embedded one, which needs no server).
+    const direct = registry !== undefined && registry.trim().startsWith('dubbo://')
+    this.registry = direct ? registry : undefined
+    const nativeOptions = { ...(options ?? {}), registry: direct ? 'N/A' : registry }
     const pending = this.pending
-    this.inner = errorsNative(() => new native.NativeClient(options ?? null, (bytes) => pending.complete(bytes)))
+    this.inner = errorsNative(() => new native.NativeClient(nativeOptions, (bytes) => pending.complete(bytes)))
   }
 
   /** A reference to `iface` (a Java interface name). */
   reference(iface: string, options: ReferenceOptions = {}): Reference {
     const { methods, ...rest } = options
     const inner = errorsNative(() =>
-      this.inner.reference(iface, { ...rest, url: options.url ?? this.registry, methods: methodDecls(methods) }),
+      this.inner.reference(iface, {
+        ...rest,
+        url: options.url ?? this.registry,
+        methods: methodDecls(methods),
+        parameters: options.parameters && Object.fromEntries(Object.entries(options.parameters).map(([k, v]) => [k, String(v)])),
+      }),
     )
     return new Reference(iface, inner, this.pending)
   }
