@@ -389,9 +389,12 @@ void dubbo_runtime_options_default(dubbo_runtime_options *opts);
 dubbo_status dubbo_runtime_new(const dubbo_runtime_options *opts, dubbo_runtime **out_rt, dubbo_error **err);
 
 /**
- * Frees a runtime handle (NULL is fine). Its threads stop once no client or
- * server made from it is left. Returns `DUBBO_E_IN_CALLBACK`, doing nothing,
- * when called from inside a libdubbo callback.
+ * Frees a runtime handle (NULL is fine). Freed last (after every client,
+ * reference, server and request made from it), it stops the runtime and joins
+ * its threads (waiting at most 1 s for tasks that are ending to let go of it,
+ * and 5 s for handlers still running); freed earlier,
+ * the last of those handles stops it, in the background. Returns
+ * `DUBBO_E_IN_CALLBACK`, doing nothing, when called from inside a libdubbo callback.
  */
 dubbo_status dubbo_runtime_free(dubbo_runtime *rt);
 

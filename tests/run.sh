@@ -13,6 +13,10 @@ trap 'rm -rf "$work"' EXIT
 echo "== build (one build feeds every test)"
 cargo build --workspace --all-targets --locked
 
+echo "== include/dubbo.h is what cbindgen makes from ffi/ (no drift)"
+bash ffi/gen-header.sh
+git diff --exit-code -- include/
+
 echo "== hessian-lite (Java) writes its vectors"
 bash tests/hessian-lite/peer.sh write "$work/java"
 
@@ -35,6 +39,9 @@ echo "== cargo test against Java Dubbo $dubbo32 both ways"
 LIBDUBBO_JAVA_PEER_JAR="$work/dubbo-peer-$dubbo32.jar" \
   cargo test --locked -p libdubbo-core --test java_provider --test java_consumer 2>&1 | tee -a "$work/cargo-test.log"
 
+echo "== the C ABI: tests/c against libdubbo (C and C++, shared, ASan, valgrind; Java both ways)"
+LIBDUBBO_JAVA_PEER_JAR="$root/$peer/target/dubbo-peer.jar" bash tests/c/run.sh "$work/c" 2>&1 | tee "$work/c.log"
+
 echo "== the Rust example (provider and consumer on the facade)"
 "$root/target/debug/greeter" | tee "$work/example.log"
 grep -q 'Hello Rust' "$work/example.log"
@@ -46,8 +53,9 @@ echo "== fuzz the decoder for a bounded time"
 bash fuzz/run.sh "${FUZZ_SECONDS:-60}" "$work/java" | tee "$work/fuzz.log"
 
 # One closing line for the whole suite: cargo's and Java's counts (hessian-lite's,
-# and the Java Dubbo consumers' checks against our server), plus one per
-# fuzz target that ran its time out ("Done N runs") without a finding.
-passed=$(sed -nE 's/^test result: ok\. ([0-9]+) passed.*/\1/p; s/^hessian-lite: ([0-9]+) passed.*/\1/p; s/^java-(consumer|generic): ([0-9]+) passed.*/\2/p; s/^Done [0-9]+ runs.*/1/p' \
-  "$work/cargo-test.log" "$work/java-check.log" "$work/fuzz.log" | awk '{n += $1} END {print n}')
+# and the Java Dubbo consumers' checks against our servers), the C programs'
+# checks, plus one per fuzz target that ran its time out ("Done N runs")
+# without a finding.
+passed=$(sed -nE 's/^test result: ok\. ([0-9]+) passed.*/\1/p; s/^hessian-lite: ([0-9]+) passed.*/\1/p; s/^java-(consumer|generic): ([0-9]+) passed.*/\2/p; s/^c-(api|client|server): ([0-9]+) passed.*/\2/p; s/^Done [0-9]+ runs.*/1/p' \
+  "$work/cargo-test.log" "$work/java-check.log" "$work/c.log" "$work/fuzz.log" | awk '{n += $1} END {print n}')
 echo "suite: $passed passed, 0 failed"

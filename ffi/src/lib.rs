@@ -110,12 +110,32 @@ pub extern "C" fn dubbo_runtime_new(
     })
 }
 
-/// Frees a runtime handle (NULL is fine). Its threads stop once no client or
-/// server made from it is left. Returns `DUBBO_E_IN_CALLBACK`, doing nothing,
-/// when called from inside a libdubbo callback.
+/// Frees a runtime handle (NULL is fine). Freed last (after every client,
+/// reference, server and request made from it), it stops the runtime and joins
+/// its threads (waiting at most 1 s for tasks that are ending to let go of it,
+/// and 5 s for handlers still running); freed earlier,
+/// the last of those handles stops it, in the background. Returns
+/// `DUBBO_E_IN_CALLBACK`, doing nothing, when called from inside a libdubbo callback.
 #[unsafe(no_mangle)]
 pub extern "C" fn dubbo_runtime_free(rt: *mut dubbo_runtime) -> dubbo_status {
-    free_owner(rt, "a runtime")
+    ffi_boundary!(std::ptr::null_mut(), {
+        if rt.is_null() {
+            return Ok(());
+        }
+        if boundary::in_callback() {
+            return Err(dubbo_error::new(DUBBO_E_IN_CALLBACK, "a runtime cannot be freed from inside a libdubbo callback"));
+        }
+        // SAFETY: made by `dubbo_runtime_new`, freed once (the header's contract).
+        let rt = unsafe { Box::from_raw(rt) }.rt;
+        // Calls that just completed may still be letting go of their handles:
+        // give them a moment (bounded) so that this free can join the threads.
+        let settle = std::time::Instant::now() + std::time::Duration::from_secs(1);
+        while Arc::strong_count(&rt) > 1 && std::time::Instant::now() < settle {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        Runtime::shutdown_last(rt, std::time::Duration::from_secs(5));
+        Ok(())
+    })
 }
 
 /// Frees a boxed handle unless called from a callback.

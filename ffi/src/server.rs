@@ -3,6 +3,7 @@
 //! answered once, from any thread, now or later.
 
 use std::ffi::{c_char, c_void};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -22,6 +23,21 @@ pub struct dubbo_server {
     runtime: Arc<Runtime>,
     /// The queues of pull-mode services, drained by `dubbo_server_next_call`.
     queues: Mutex<Vec<Arc<CallQueue>>>,
+    /// Set by close, shutdown and free: answers to requests still held fail
+    /// with `DUBBO_E_CLOSED` (their consumers were cut off).
+    closed: Arc<AtomicBool>,
+}
+
+impl dubbo_server {
+    fn mark_closed(&self) {
+        self.closed.store(true, Ordering::Release);
+    }
+}
+
+impl Drop for dubbo_server {
+    fn drop(&mut self) {
+        self.mark_closed();
+    }
 }
 
 /// Options of `dubbo_server_new`; set with `dubbo_server_options_default` first.
@@ -82,7 +98,7 @@ pub extern "C" fn dubbo_server_new(
             }
         }
         let server = Server::bind_blocking(runtime.clone(), config)?;
-        *slot = Box::into_raw(Box::new(dubbo_server { server, runtime, queues: Mutex::new(Vec::new()) }));
+        *slot = Box::into_raw(Box::new(dubbo_server { server, runtime, queues: Mutex::new(Vec::new()), closed: Arc::new(AtomicBool::new(false)) }));
         Ok(())
     })
 }
@@ -193,7 +209,8 @@ pub extern "C" fn dubbo_server_export(
             Some(h) => {
                 let call = h.call.ok_or_else(|| dubbo_error::null("handler->call"))?;
                 let closure = Arc::new(Closure { call, drop: h.drop, context: SendPtr(h.context) });
-                builder.handler(move |req| dispatch(closure.clone(), req))
+                let closed = s.closed.clone();
+                builder.handler(move |req| dispatch(closure.clone(), req, closed.clone()))
             }
         };
         s.server.export(service)?;
@@ -202,9 +219,9 @@ pub extern "C" fn dubbo_server_export(
 }
 
 /// Runs the C closure on a blocking-pool thread and waits for its answer.
-async fn dispatch(closure: Arc<Closure>, request: Request) -> Answer {
+async fn dispatch(closure: Arc<Closure>, request: Request, closed: Arc<AtomicBool>) -> Answer {
     let (tx, rx) = oneshot::channel();
-    let req = Box::into_raw(Box::new(dubbo_request::new(request, Replier::Push(tx))));
+    let req = Box::into_raw(Box::new(dubbo_request::new(request, Replier::Push(tx), closed)));
     let req = SendPtr(req.cast());
     let ran = tokio::task::spawn_blocking(move || {
         let req = req;
@@ -253,7 +270,7 @@ pub extern "C" fn dubbo_server_next_call(
                 let left = deadline.saturating_duration_since(Instant::now());
                 match q.next_blocking(left.min(slice)) {
                     Ok(Some(call)) => {
-                        *slot = Box::into_raw(Box::new(dubbo_request::from_call(call)));
+                        *slot = Box::into_raw(Box::new(dubbo_request::from_call(call, s.closed.clone())));
                         return Ok(());
                     }
                     Ok(None) => {}
@@ -281,7 +298,9 @@ pub extern "C" fn dubbo_server_shutdown(server: *const dubbo_server, err: *mut *
         if crate::boundary::in_callback() {
             return Err(dubbo_error::new(DUBBO_E_IN_CALLBACK, "a server cannot be shut down from inside a libdubbo callback"));
         }
-        s.server.shutdown_blocking()?;
+        let stopped = s.server.shutdown_blocking();
+        s.mark_closed();
+        stopped?;
         Ok(())
     })
 }
@@ -292,6 +311,7 @@ pub extern "C" fn dubbo_server_shutdown(server: *const dubbo_server, err: *mut *
 pub extern "C" fn dubbo_server_close(server: *const dubbo_server) {
     ffi_boundary!(() => {
         if let Ok(s) = arg(server, "server") {
+            s.mark_closed();
             s.server.close();
         }
     })
@@ -323,6 +343,8 @@ struct Pending {
     request: Request,
     replier: Option<Replier>,
     attachments: Vec<(String, Value)>,
+    /// The server's closed flag.
+    closed: Arc<AtomicBool>,
 }
 
 /// One call to a provider: read it with the `dubbo_request_*` functions and
@@ -336,14 +358,14 @@ pub struct dubbo_request {
 }
 
 impl dubbo_request {
-    fn new(request: Request, replier: Replier) -> Self {
-        dubbo_request { inner: Mutex::new(Some(Pending { request, replier: Some(replier), attachments: Vec::new() })) }
+    fn new(request: Request, replier: Replier, closed: Arc<AtomicBool>) -> Self {
+        dubbo_request { inner: Mutex::new(Some(Pending { request, replier: Some(replier), attachments: Vec::new(), closed })) }
     }
 
-    fn from_call(mut call: Call) -> Self {
+    fn from_call(mut call: Call, closed: Arc<AtomicBool>) -> Self {
         let empty = Request { interface: String::new(), method: String::new(), parameter_types: Vec::new(), args: Vec::new(), attachments: Vec::new(), generic: false };
         let request = std::mem::replace(&mut call.request, empty);
-        Self::new(request, Replier::Pull(call))
+        Self::new(request, Replier::Pull(call), closed)
     }
 
     /// Runs `f` on the pending call; `DUBBO_E_INVALID_ARG` once it was taken.
@@ -356,6 +378,10 @@ impl dubbo_request {
     fn answer(&self, answer: Answer) -> FfiResult {
         self.with(|p| {
             let replier = p.replier.take().ok_or_else(|| dubbo_error::invalid("this request is already answered"))?;
+            if p.closed.load(Ordering::Acquire) {
+                drop(replier);
+                return Err(dubbo_error::new(DUBBO_E_CLOSED, "the server is closed: the consumer was cut off"));
+            }
             let answer = answer.map(|mut r| {
                 r.attachments.append(&mut p.attachments);
                 r

@@ -43,7 +43,7 @@ static dubbo_status call(const char *method, const char *args, const dubbo_call_
 
 /* Calls and compares the JSON answer with `want` exactly. */
 static void expect(const char *label, const char *method, const char *args, const char *want) {
-  dubbo_bytes out = {0};
+  dubbo_bytes out = {NULL, 0, 0};
   dubbo_error *err = NULL;
   dubbo_status s = call(method, args, NULL, &out, &err);
   int good = s == DUBBO_OK && bytes_eq(&out, want);
@@ -58,7 +58,7 @@ static void expect(const char *label, const char *method, const char *args, cons
 
 /* Calls and checks that the JSON answer contains each of the parts. */
 static void expect_has(const char *label, const char *method, const char *args, const char *part1, const char *part2) {
-  dubbo_bytes out = {0};
+  dubbo_bytes out = {NULL, 0, 0};
   dubbo_error *err = NULL;
   dubbo_status s = call(method, args, NULL, &out, &err);
   int good = s == DUBBO_OK && bytes_has(&out, part1) && bytes_has(&out, part2);
@@ -86,7 +86,7 @@ struct one_call {
 };
 
 static void on_done(void *ud, const char *json, size_t len, const dubbo_error *err) {
-  struct one_call *c = ud;
+  struct one_call *c = (struct one_call *)ud;
   char want[32];
   snprintf(want, sizeof want, "%d", c->want);
   int good = err == NULL && json != NULL && len == strlen(want) && memcmp(json, want, len) == 0;
@@ -104,7 +104,7 @@ static void async_calls(int n) {
   p.left = n;
   p.right = 0;
   p.completions = 0;
-  struct one_call *calls = calloc((size_t)n, sizeof *calls);
+  struct one_call *calls = (struct one_call *)calloc((size_t)n, sizeof *calls);
   int started = 0;
   for (int i = 0; i < n; i++) {
     char args[64];
@@ -187,7 +187,7 @@ int main(int argc, char **argv) {
   expect("returnNull", "returnNull", "[]", "null");
 
   { /* a declared Java exception, with its field */
-    dubbo_bytes out = {0};
+    dubbo_bytes out = {NULL, 0, 0};
     dubbo_error *e = NULL;
     s = call("fail", "[\"boom\"]", NULL, &out, &e);
     size_t clen = 0, jlen = 0, mlen = 0;
@@ -205,14 +205,14 @@ int main(int argc, char **argv) {
     dubbo_call_options o;
     dubbo_call_options_default(&o);
     o.attachments_json = DUBBO_STR("{\"trace-id\":\"abc\"}");
-    dubbo_bytes out = {0};
+    dubbo_bytes out = {NULL, 0, 0};
     dubbo_error *e = NULL;
     s = call("attachment", "[\"trace-id\"]", &o, &out, &e);
     CHECK("attachment", s == DUBBO_OK && bytes_eq(&out, "\"abc\""));
     dubbo_bytes_free(&out);
     dubbo_error_free(e);
     e = NULL;
-    dubbo_bytes att = {0};
+    dubbo_bytes att = {NULL, 0, 0};
     const char *args = "[\"resp-key\", \"v1\"]";
     s = dubbo_reference_call_sync(ref, "echoResponseAttachment", 22, args, strlen(args), NULL, &out, &att, &e);
     CHECK("echoResponseAttachment", s == DUBBO_OK && bytes_eq(&out, "\"v1\"") && bytes_has(&att, "\"resp-key\":\"v1\""));
@@ -224,7 +224,7 @@ int main(int argc, char **argv) {
     dubbo_call_options o;
     dubbo_call_options_default(&o);
     o.parameter_types_json = DUBBO_STR("[\"int\"]");
-    dubbo_bytes out = {0};
+    dubbo_bytes out = {NULL, 0, 0};
     dubbo_error *e = NULL;
     s = call("overloaded", "[7]", &o, &out, &e);
     CHECK("overloaded(int)", s == DUBBO_OK && bytes_eq(&out, "\"int:7\""));
@@ -240,7 +240,7 @@ int main(int argc, char **argv) {
     dubbo_call_options o;
     dubbo_call_options_default(&o);
     o.timeout_ms = 300;
-    dubbo_bytes out = {0};
+    dubbo_bytes out = {NULL, 0, 0};
     dubbo_error *e = NULL;
     s = call("slow", "[1500]", &o, &out, &e);
     CHECK("slow#timeout", s == DUBBO_E_TIMEOUT && dubbo_error_kind(e) == DUBBO_E_TIMEOUT);
@@ -252,7 +252,7 @@ int main(int argc, char **argv) {
     dubbo_error_free(e);
   }
   { /* a method the provider lacks: Dubbo's error status */
-    dubbo_bytes out = {0};
+    dubbo_bytes out = {NULL, 0, 0};
     dubbo_error *e = NULL;
     s = call("noSuchMethod", "[\"x\"]", NULL, &out, &e);
     CHECK("unknown#method", s == DUBBO_E_REMOTE_SERVER && dubbo_error_remote_status(e) != 0);
@@ -268,7 +268,7 @@ int main(int argc, char **argv) {
     char want[64];
     snprintf(want, sizeof want, "\"c-%d\"", (int)getpid());
     for (int i = 0; i < 40 && !seen && s == DUBBO_OK; i++) {
-      dubbo_bytes out = {0};
+      dubbo_bytes out = {NULL, 0, 0};
       e = NULL;
       if (call("recalled", "[]", NULL, &out, &e) == DUBBO_OK && bytes_eq(&out, want)) seen = 1;
       dubbo_bytes_free(&out);
@@ -281,7 +281,7 @@ int main(int argc, char **argv) {
     CHECK("remember#oneway", s == DUBBO_OK && seen);
   }
   { /* generic $invoke */
-    dubbo_bytes out = {0};
+    dubbo_bytes out = {NULL, 0, 0};
     dubbo_error *e = NULL;
     const char *types = "[\"java.lang.String\"]", *args = "[\"generic\"]";
     s = dubbo_reference_invoke_generic_sync(ref, "sayHello", 8, types, strlen(types), args, strlen(args), NULL, &out, &e);
@@ -292,7 +292,7 @@ int main(int argc, char **argv) {
   }
   { /* raw Hessian2 in and out: "world" is 0x05 w o r l d */
     const uint8_t args[] = {0x05, 'w', 'o', 'r', 'l', 'd'};
-    dubbo_bytes out = {0};
+    dubbo_bytes out = {NULL, 0, 0};
     dubbo_error *e = NULL;
     s = dubbo_reference_call_hessian(ref, "sayHello", 8, args, sizeof args, NULL, &out, &e);
     const uint8_t want[] = {0x0b, 'H', 'e', 'l', 'l', 'o', ' ', 'w', 'o', 'r', 'l', 'd'};
@@ -305,7 +305,7 @@ int main(int argc, char **argv) {
 
   dubbo_client_close(client);
   {
-    dubbo_bytes out = {0};
+    dubbo_bytes out = {NULL, 0, 0};
     dubbo_error *e = NULL;
     s = call("sayHello", "[\"late\"]", NULL, &out, &e);
     CHECK("closed#call", s == DUBBO_E_CLOSED);

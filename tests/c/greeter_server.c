@@ -76,7 +76,7 @@ struct slow_job {
 };
 
 static void *slow_thread(void *arg) {
-  struct slow_job *job = arg;
+  struct slow_job *job = (struct slow_job *)arg;
   struct timespec ts = {job->millis / 1000, (job->millis % 1000) * 1000000L};
   nanosleep(&ts, NULL);
   reply_str(job->req, "\"slept\"");
@@ -96,7 +96,7 @@ static void handle(dubbo_request *req, int owned) {
     return;
   }
   memcpy(method, m, mlen);
-  dubbo_bytes args = {0};
+  dubbo_bytes args = {NULL, 0, 0};
   dubbo_error *err = NULL;
   if (dubbo_request_args(req, &args, &err) != DUBBO_OK) {
     dubbo_request_fail(req, NULL, 0, "cannot read the arguments", 25, NULL, 0, NULL);
@@ -114,7 +114,7 @@ static void handle(dubbo_request *req, int owned) {
   if (!strcmp(method, "sayHello") && has0 && a0[0] == '"') {
     /* "Hello " + the string, escapes kept as they came. */
     size_t n = l0 + 7;
-    char *out = malloc(n);
+    char *out = (char *)malloc(n);
     memcpy(out, "\"Hello ", 7);
     memcpy(out + 7, a0 + 1, l0 - 1);
     reply_text(req, out, n - 1);
@@ -130,14 +130,14 @@ static void handle(dubbo_request *req, int owned) {
   } else if (!strcmp(method, "wrap") && has0) {
     const char *head = "{\"$class\":\"org.example.Response\",\"code\":200,\"message\":\"ok\",\"data\":";
     size_t hl = strlen(head), n = hl + l0 + 1;
-    char *out = malloc(n);
+    char *out = (char *)malloc(n);
     memcpy(out, head, hl);
     memcpy(out + hl, a0, l0);
     out[n - 1] = '}';
     reply_text(req, out, n);
     free(out);
   } else if (!strcmp(method, "overloaded") && has0) {
-    dubbo_bytes types = {0};
+    dubbo_bytes types = {NULL, 0, 0};
     int is_int = dubbo_request_parameter_types(req, &types, NULL) == DUBBO_OK && bytes_eq(&types, "[\"int\"]");
     dubbo_bytes_free(&types);
     if (is_int) {
@@ -156,7 +156,7 @@ static void handle(dubbo_request *req, int owned) {
     long millis = strtol(a0, NULL, 10);
     if (millis < 0) millis = 0;
     if (millis > 10000) millis = 10000;
-    struct slow_job *job = malloc(sizeof *job);
+    struct slow_job *job = (struct slow_job *)malloc(sizeof *job);
     job->millis = millis;
     job->req = NULL;
     if (owned) {
@@ -176,7 +176,7 @@ static void handle(dubbo_request *req, int owned) {
     dubbo_bytes_free(&args);
     return; /* not ours any more */
   } else if (!strcmp(method, "attachment") && has0 && json_plain_string(a0, l0, text, sizeof text) == 0) {
-    dubbo_bytes v = {0};
+    dubbo_bytes v = {NULL, 0, 0};
     if (dubbo_request_attachment(req, text, strlen(text), &v, NULL) == DUBBO_OK) {
       reply_text(req, (const char *)v.ptr, v.len);
     } else {
@@ -189,7 +189,7 @@ static void handle(dubbo_request *req, int owned) {
   } else if (!strcmp(method, "remember") && has0) {
     pthread_mutex_lock(&memory_lock);
     free(memory);
-    memory = malloc(l0 + 1);
+    memory = (char *)malloc(l0 + 1);
     memcpy(memory, a0, l0);
     memory[l0] = 0;
     pthread_mutex_unlock(&memory_lock);
@@ -225,7 +225,7 @@ struct puller {
 };
 
 static void *pull_loop(void *arg) {
-  struct puller *p = arg;
+  struct puller *p = (struct puller *)arg;
   for (int i = 0; i < 10000000; i++) { /* bounded: the server closes long before */
     dubbo_request *req = NULL;
     dubbo_error *err = NULL;
