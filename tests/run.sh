@@ -42,6 +42,10 @@ LIBDUBBO_JAVA_PEER_JAR="$work/dubbo-peer-$dubbo32.jar" \
 echo "== the C ABI: tests/c against libdubbo (C and C++, shared, ASan, valgrind; Java both ways)"
 LIBDUBBO_JAVA_PEER_JAR="$root/$peer/target/dubbo-peer.jar" bash tests/c/run.sh "$work/c" 2>&1 | tee "$work/c.log"
 
+echo "== the Go package: go vet, go test -race (Rust and Java providers; the Java consumer -> a Go provider)"
+(cd bindings-go && go vet ./... && LIBDUBBO_JAVA_PEER_JAR="$root/$peer/target/dubbo-peer.jar" CGO_ENABLED=1 \
+  go test -race -count=1 -v ./...) 2>&1 | tee "$work/go.log"
+
 echo "== the Rust example (provider and consumer on the facade)"
 "$root/target/debug/greeter" | tee "$work/example.log"
 grep -q 'Hello Rust' "$work/example.log"
@@ -54,8 +58,8 @@ bash fuzz/run.sh "${FUZZ_SECONDS:-60}" "$work/java" | tee "$work/fuzz.log"
 
 # One closing line for the whole suite: cargo's and Java's counts (hessian-lite's,
 # and the Java Dubbo consumers' checks against our servers), the C programs'
-# checks, plus one per fuzz target that ran its time out ("Done N runs")
+# checks, each passing Go test, plus one per fuzz target that ran its time out ("Done N runs")
 # without a finding.
-passed=$(sed -nE 's/^test result: ok\. ([0-9]+) passed.*/\1/p; s/^hessian-lite: ([0-9]+) passed.*/\1/p; s/^java-(consumer|generic): ([0-9]+) passed.*/\2/p; s/^c-(api|client|server): ([0-9]+) passed.*/\2/p; s/^Done [0-9]+ runs.*/1/p' \
-  "$work/cargo-test.log" "$work/java-check.log" "$work/c.log" "$work/fuzz.log" | awk '{n += $1} END {print n}')
+passed=$(sed -nE 's/^test result: ok\. ([0-9]+) passed.*/\1/p; s/^hessian-lite: ([0-9]+) passed.*/\1/p; s/^java-(consumer|generic): ([0-9]+) passed.*/\2/p; s/^c-(api|client|server): ([0-9]+) passed.*/\2/p; s/^--- PASS: .*/1/p; s/^Done [0-9]+ runs.*/1/p' \
+  "$work/cargo-test.log" "$work/java-check.log" "$work/c.log" "$work/go.log" "$work/fuzz.log" | awk '{n += $1} END {print n}')
 echo "suite: $passed passed, 0 failed"
