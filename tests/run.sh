@@ -50,6 +50,12 @@ echo "== the Rust example (provider and consumer on the facade)"
 "$root/target/debug/greeter" | tee "$work/example.log"
 grep -q 'Hello Rust' "$work/example.log"
 
+echo "== the C and Go examples"
+bash examples/c/run.sh "$work/example-c" | tee "$work/example-c.log"
+grep -q 'Hello C' "$work/example-c.log"
+(cd examples/go && go vet . && go run .) | tee "$work/example-go.log"
+grep -q 'Hello Go' "$work/example-go.log"
+
 echo "== hessian-lite (Java) reads what we wrote"
 bash tests/hessian-lite/peer.sh check "$work/rust" | tee "$work/java-check.log"
 
