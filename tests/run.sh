@@ -44,7 +44,9 @@ LIBDUBBO_JAVA_PEER_JAR="$root/$peer/target/dubbo-peer.jar" bash tests/c/run.sh "
 
 echo "== the Go package: go vet, go test -race (Rust and Java providers; the Java consumer -> a Go provider)"
 (cd bindings-go && go vet ./... && LIBDUBBO_JAVA_PEER_JAR="$root/$peer/target/dubbo-peer.jar" CGO_ENABLED=1 \
-  go test -race -count=1 -v ./...) 2>&1 | tee "$work/go.log"
+  go test -race -count=1 -v ./... && \
+  echo "-- again with -tags dubbo_debug (a GC in every handle accessor: a missing KeepAlive crashes)" && \
+  LIBDUBBO_JAVA_PEER_JAR= go test -tags dubbo_debug -race -count=1 -v ./...) 2>&1 | tee "$work/go.log"
 
 echo "== the Rust example (provider and consumer on the facade)"
 "$root/target/debug/greeter" | tee "$work/example.log"

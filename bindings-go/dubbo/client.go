@@ -55,6 +55,7 @@ func (r *Runtime) Close() error {
 
 // ptr is the live handle (nil after Close).
 func (r *Runtime) ptr() *C.dubbo_runtime {
+	debugGC()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.p
@@ -233,6 +234,7 @@ func (r *Reference) Call(ctx context.Context, method string, args ...any) (json.
 	}
 	done := make(chan callResult, 1)
 	h := cgo.NewHandle(done)
+	debugGC()
 	r.mu.Lock()
 	p := r.p
 	r.mu.Unlock()

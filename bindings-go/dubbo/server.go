@@ -60,6 +60,7 @@ func (r *Runtime) NewServer(o ServerOptions) (*Server, error) {
 }
 
 func (s *Server) ptr() *C.dubbo_server {
+	debugGC()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.p
