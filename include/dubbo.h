@@ -29,6 +29,14 @@
 
 
 /**
+ * Cancels async calls: pass it in `dubbo_call_options.cancel`, then
+ * `dubbo_cancel_token_cancel` completes every call started with it that is
+ * still running, with `DUBBO_E_CANCELLED` (each callback still runs once).
+ * One token may serve many calls; a cancelled token cancels new calls at once.
+ */
+typedef struct dubbo_cancel_token dubbo_cancel_token;
+
+/**
  * A consumer: shares one connection per provider address among its references.
  */
 typedef struct dubbo_client dubbo_client;
@@ -172,6 +180,11 @@ typedef struct {
    * unset: the declared ones, else inferred from the values.
    */
   dubbo_str parameter_types_json;
+  /**
+   * `dubbo_reference_call` only: cancelling this token completes the call
+   * with `DUBBO_E_CANCELLED` (NULL: none). Borrowed for the call only.
+   */
+  const dubbo_cancel_token *cancel;
 } dubbo_call_options;
 
 /**
@@ -517,6 +530,21 @@ dubbo_status dubbo_reference_invoke_generic_sync(const dubbo_reference *referenc
  * the options, the declared methods, or the values. Blocking.
  */
 dubbo_status dubbo_reference_call_hessian(const dubbo_reference *reference, const char *method, size_t method_len, const uint8_t *args, size_t args_len, const dubbo_call_options *opts, dubbo_bytes *out_value, dubbo_error **err);
+
+/**
+ * Makes a token; `*out` owns it (free with `dubbo_cancel_token_free`).
+ */
+dubbo_status dubbo_cancel_token_new(dubbo_cancel_token **out_token, dubbo_error **err);
+
+/**
+ * Cancels the token's calls (NULL is fine). Any thread; callbacks included.
+ */
+void dubbo_cancel_token_cancel(const dubbo_cancel_token *token);
+
+/**
+ * Frees a token (NULL is fine); its calls go on uncancelled.
+ */
+void dubbo_cancel_token_free(dubbo_cancel_token *token);
 
 /**
  * Fills `opts` with the defaults.

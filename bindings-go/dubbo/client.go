@@ -232,6 +232,14 @@ func (r *Reference) Call(ctx context.Context, method string, args ...any) (json.
 		}
 		opts.attachments_json = owned.str(string(b))
 	}
+	// A cancellable context gets a token, so that its end stops the call at once.
+	var token *C.dubbo_cancel_token
+	if ctx.Done() != nil {
+		if C.dubbo_cancel_token_new(&token, nil) == C.DUBBO_OK {
+			defer C.dubbo_cancel_token_free(token)
+			opts.cancel = token
+		}
+	}
 	done := make(chan callResult, 1)
 	h := cgo.NewHandle(done)
 	debugGC()
@@ -257,7 +265,8 @@ func (r *Reference) Call(ctx context.Context, method string, args ...any) (json.
 		}
 		return res.value, res.err
 	case <-ctx.Done():
-		// The call ends by its own timeout (the deadline); its callback frees the handle.
+		// Cancel it: its callback still runs once (and frees the handle).
+		C.dubbo_cancel_token_cancel(token)
 		return nil, contextError(ctx.Err())
 	}
 }

@@ -144,6 +144,13 @@ func callGreeter(t *testing.T, ref *dubbo.Reference) {
 	if !errors.Is(err, dubbo.ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) || time.Since(started) > 2*time.Second {
 		t.Fatalf("slow with a 300 ms deadline: %v after %v", err, time.Since(started))
 	}
+	cancellable, cancelNow := context.WithCancel(ctx)
+	time.AfterFunc(100*time.Millisecond, cancelNow)
+	started = time.Now()
+	_, err = ref.Call(cancellable, "slow", 3000)
+	if !errors.Is(err, dubbo.ErrCancelled) || !errors.Is(err, context.Canceled) || time.Since(started) > 2*time.Second {
+		t.Fatalf("slow, cancelled after 100 ms: %v after %v", err, time.Since(started))
+	}
 	// 64 goroutines at once on the one connection.
 	var wg sync.WaitGroup
 	errs := make(chan error, 64)

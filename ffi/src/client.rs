@@ -3,7 +3,7 @@
 //! Hessian2 calls.
 
 use std::ffi::{c_char, c_void};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use libdubbo_core::facade::{CallOptions, Client, ClientConfig, MethodSignature, Reference, ReferenceConfig, Reply, Runtime};
@@ -223,6 +223,9 @@ pub struct dubbo_call_options {
     /// The Java parameter types of this call, a JSON array (`["int","java.lang.String"]`);
     /// unset: the declared ones, else inferred from the values.
     pub parameter_types_json: dubbo_str,
+    /// `dubbo_reference_call` only: cancelling this token completes the call
+    /// with `DUBBO_E_CANCELLED` (NULL: none). Borrowed for the call only.
+    pub cancel: *const dubbo_cancel_token,
 }
 
 /// Fills `opts` with the defaults.
@@ -230,7 +233,12 @@ pub struct dubbo_call_options {
 pub extern "C" fn dubbo_call_options_default(opts: *mut dubbo_call_options) {
     ffi_boundary!(() => {
         if let Ok(o) = out(opts, "opts") {
-            *o = dubbo_call_options { timeout_ms: 0, attachments_json: dubbo_str::EMPTY, parameter_types_json: dubbo_str::EMPTY };
+            *o = dubbo_call_options {
+                timeout_ms: 0,
+                attachments_json: dubbo_str::EMPTY,
+                parameter_types_json: dubbo_str::EMPTY,
+                cancel: std::ptr::null(),
+            };
         }
     })
 }
@@ -336,7 +344,7 @@ impl Drop for Completion {
     fn drop(&mut self) {
         if !self.done {
             let (cb, ud) = (self.callback, self.user_data);
-            let e = dubbo_error::new(DUBBO_E_CANCELLED, "the call was cancelled: its runtime stopped");
+            let e = dubbo_error::new(DUBBO_E_CANCELLED, "the call was cancelled (by its token, or its runtime stopped)");
             run_callback(false, move || cb(ud.0, std::ptr::null(), 0, &e));
         }
     }
@@ -362,15 +370,20 @@ pub extern "C" fn dubbo_reference_call(
         let callback = callback.ok_or_else(|| dubbo_error::null("callback"))?;
         let (method, args, options) = call_args(method, method_len, args_json, args_len, opts)?;
         r.runtime.check()?;
+        // SAFETY: NULL or valid options; the token, if any, is borrowed for this call.
+        let token = unsafe { opts.as_ref() }.and_then(|o| unsafe { o.cancel.as_ref() });
         let completion = Completion { callback, user_data: SendPtr(user_data), done: false };
         let reference = r.reference.clone();
-        r.runtime.handle().spawn(async move {
+        let task = r.runtime.handle().spawn(async move {
             let result = match reference.call(&method, args, options).await {
                 Ok(reply) => json::to_json(std::slice::from_ref(&reply.value), false),
                 Err(e) => Err(e.into()),
             };
             completion.complete(result);
         });
+        if let Some(token) = token {
+            token.watch(task.abort_handle());
+        }
         Ok(())
     })
 }
@@ -457,5 +470,66 @@ pub extern "C" fn dubbo_reference_call_hessian(
         let bytes = hessian2::encode(&reply.value).map_err(|e| dubbo_error::new(DUBBO_E_CODEC, e.to_string()))?;
         *slot = dubbo_bytes::from_vec(bytes);
         Ok(())
+    })
+}
+
+/// Cancels async calls: pass it in `dubbo_call_options.cancel`, then
+/// `dubbo_cancel_token_cancel` completes every call started with it that is
+/// still running, with `DUBBO_E_CANCELLED` (each callback still runs once).
+/// One token may serve many calls; a cancelled token cancels new calls at once.
+pub struct dubbo_cancel_token {
+    state: Mutex<TokenState>,
+}
+
+#[derive(Default)]
+struct TokenState {
+    cancelled: bool,
+    calls: Vec<tokio::task::AbortHandle>,
+}
+
+impl dubbo_cancel_token {
+    fn watch(&self, call: tokio::task::AbortHandle) {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if state.cancelled {
+            call.abort();
+            return;
+        }
+        state.calls.retain(|c| !c.is_finished());
+        state.calls.push(call);
+    }
+}
+
+/// Makes a token; `*out` owns it (free with `dubbo_cancel_token_free`).
+#[unsafe(no_mangle)]
+pub extern "C" fn dubbo_cancel_token_new(out_token: *mut *mut dubbo_cancel_token, err: *mut *mut dubbo_error) -> dubbo_status {
+    ffi_boundary!(err, {
+        let slot = out(out_token, "out")?;
+        *slot = Box::into_raw(Box::new(dubbo_cancel_token { state: Mutex::new(TokenState::default()) }));
+        Ok(())
+    })
+}
+
+/// Cancels the token's calls (NULL is fine). Any thread; callbacks included.
+#[unsafe(no_mangle)]
+pub extern "C" fn dubbo_cancel_token_cancel(token: *const dubbo_cancel_token) {
+    ffi_boundary!(() => {
+        if let Ok(t) = arg(token, "token") {
+            let mut state = t.state.lock().unwrap_or_else(|p| p.into_inner());
+            state.cancelled = true;
+            for call in state.calls.drain(..) {
+                call.abort();
+            }
+        }
+    })
+}
+
+/// Frees a token (NULL is fine); its calls go on uncancelled.
+#[unsafe(no_mangle)]
+pub extern "C" fn dubbo_cancel_token_free(token: *mut dubbo_cancel_token) {
+    ffi_boundary!(() => {
+        if !token.is_null() {
+            // SAFETY: made by `dubbo_cancel_token_new`, freed once.
+            drop(unsafe { Box::from_raw(token) });
+        }
     })
 }

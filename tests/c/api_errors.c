@@ -82,6 +82,37 @@ static void on_drop(void *context) {
   drops++;
 }
 
+/* Cancelled calls: the callback still runs once, with DUBBO_E_CANCELLED. */
+struct cancel_state {
+  pthread_mutex_t lock;
+  pthread_cond_t cond;
+  int calls;
+  dubbo_status kind;
+};
+
+static void on_cancelled(void *ud, const char *json, size_t len, const dubbo_error *err) {
+  struct cancel_state *st = (struct cancel_state *)ud;
+  (void)json;
+  (void)len;
+  pthread_mutex_lock(&st->lock);
+  st->calls++;
+  st->kind = err ? dubbo_error_kind(err) : DUBBO_OK;
+  pthread_cond_signal(&st->cond);
+  pthread_mutex_unlock(&st->lock);
+}
+
+static int wait_calls(struct cancel_state *st, int n) {
+  struct timespec deadline;
+  clock_gettime(CLOCK_REALTIME, &deadline);
+  deadline.tv_sec += 5;
+  pthread_mutex_lock(&st->lock);
+  while (st->calls < n && pthread_cond_timedwait(&st->cond, &st->lock, &deadline) == 0) {
+  }
+  int got = st->calls;
+  pthread_mutex_unlock(&st->lock);
+  return got;
+}
+
 /* In a completion callback: blocking calls and frees are refused. */
 struct cb_state {
   pthread_mutex_t lock;
@@ -263,6 +294,35 @@ int main(void) {
   CHECK("async#null_callback", s == DUBBO_E_NULL);
   dubbo_error_free(err);
   err = NULL;
+
+  /* cancellation tokens */
+  {
+    struct cancel_state cs;
+    pthread_mutex_init(&cs.lock, NULL);
+    pthread_cond_init(&cs.cond, NULL);
+    cs.calls = 0;
+    cs.kind = DUBBO_OK;
+    dubbo_cancel_token *token = NULL;
+    s = dubbo_cancel_token_new(&token, &err);
+    dubbo_call_options co;
+    dubbo_call_options_default(&co);
+    co.cancel = token;
+    dubbo_status started = dubbo_reference_call(push, "later", 5, "[]", 2, &co, on_cancelled, &cs, &err);
+    dubbo_cancel_token_cancel(token);
+    CHECK("cancel#running", s == DUBBO_OK && started == DUBBO_OK && wait_calls(&cs, 1) == 1 && cs.kind == DUBBO_E_CANCELLED);
+    started = dubbo_reference_call(push, "hello", 5, "[]", 2, &co, on_cancelled, &cs, &err);
+    CHECK("cancel#already_cancelled", started == DUBBO_OK && wait_calls(&cs, 2) == 2 && cs.kind == DUBBO_E_CANCELLED);
+    dubbo_cancel_token_free(token);
+    dubbo_cancel_token_free(NULL);
+    dubbo_cancel_token_cancel(NULL);
+    { /* the taken "later" request is answered by its thread within 20 ms */
+      struct timespec ts = {0, 100 * 1000000L};
+      nanosleep(&ts, NULL);
+    }
+    CHECK("cancel#once", cs.calls == 2);
+    pthread_cond_destroy(&cs.cond);
+    pthread_mutex_destroy(&cs.lock);
+  }
 
   /* pull: timeout, a request, reply after close */
   dubbo_request *req = NULL;
