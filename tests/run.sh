@@ -17,6 +17,10 @@ export LIBDUBBO_REGISTRY_DIR="$work/registry"
 echo "== build (one build feeds every test)"
 cargo build --workspace --all-targets --locked
 
+echo "== include/dubbo.h is what cbindgen makes from ffi/ (no drift)"
+bash ffi/gen-header.sh
+git diff --exit-code -- include/
+
 echo "== hessian-lite (Java) writes its vectors"
 bash tests/hessian-lite/peer.sh write "$work/java"
 
@@ -52,9 +56,24 @@ echo "== the Node example (provider and consumer, from the installed package)"
 NODE_PATH="$work/node-app/node_modules" node examples/node/greeter.js | tee "$work/node-example.log"
 grep -q 'Hello Node' "$work/node-example.log"
 
+echo "== the C ABI: tests/c against libdubbo (C and C++, shared, ASan, valgrind; Java both ways)"
+LIBDUBBO_JAVA_PEER_JAR="$root/$peer/target/dubbo-peer.jar" bash tests/c/run.sh "$work/c" 2>&1 | tee "$work/c.log"
+
+echo "== the Go package: go vet, go test -race (Rust and Java providers; the Java consumer -> a Go provider)"
+(cd bindings-go && go vet ./... && LIBDUBBO_JAVA_PEER_JAR="$root/$peer/target/dubbo-peer.jar" CGO_ENABLED=1 \
+  go test -race -count=1 -v ./... && \
+  echo "-- again with -tags dubbo_debug (a GC in every handle accessor: a missing KeepAlive crashes)" && \
+  LIBDUBBO_JAVA_PEER_JAR= go test -tags dubbo_debug -race -count=1 -v ./...) 2>&1 | tee "$work/go.log"
+
 echo "== the Rust example (provider and consumer on the facade)"
 "$root/target/debug/greeter" | tee "$work/example.log"
 grep -q 'Hello Rust' "$work/example.log"
+
+echo "== the C and Go examples"
+bash examples/c/run.sh "$work/example-c" | tee "$work/example-c.log"
+grep -q 'Hello C' "$work/example-c.log"
+(cd examples/go && go vet . && go run .) | tee "$work/example-go.log"
+grep -q 'Hello Go' "$work/example-go.log"
 
 echo "== hessian-lite (Java) reads what we wrote"
 bash tests/hessian-lite/peer.sh check "$work/rust" | tee "$work/java-check.log"
@@ -63,9 +82,9 @@ echo "== fuzz the decoder for a bounded time"
 bash fuzz/run.sh "${FUZZ_SECONDS:-60}" "$work/java" | tee "$work/fuzz.log"
 
 # One closing line for the whole suite: cargo's and Java's counts (hessian-lite's,
-# and the Java Dubbo consumers' checks against our server), plus one per
-# fuzz target that ran its time out ("Done N runs") without a finding, and
-# node --test's "# pass N".
-passed=$(sed -nE 's/^test result: ok\. ([0-9]+) passed.*/\1/p; s/^hessian-lite: ([0-9]+) passed.*/\1/p; s/^java-(consumer|generic): ([0-9]+) passed.*/\2/p; s/^Done [0-9]+ runs.*/1/p; s/^=* *([0-9]+) passed(,| in).*/\1/p; s/^# pass ([0-9]+)$/\1/p' \
-  "$work/cargo-test.log" "$work/java-check.log" "$work/fuzz.log" "$work/pytest.log" "$work/node-test.log" | awk '{n += $1} END {print n}')
+# and the Java Dubbo consumers' checks against our servers), the C programs'
+# checks, each passing Go test, node --test's "# pass N", pytest's "N passed",
+# plus one per fuzz target that ran its time out ("Done N runs") without a finding.
+passed=$(sed -nE 's/^test result: ok\. ([0-9]+) passed.*/\1/p; s/^hessian-lite: ([0-9]+) passed.*/\1/p; s/^java-(consumer|generic): ([0-9]+) passed.*/\2/p; s/^c-(api|client|server): ([0-9]+) passed.*/\2/p; s/^--- PASS: .*/1/p; s/^Done [0-9]+ runs.*/1/p; s/^=* *([0-9]+) passed(,| in).*/\1/p; s/^# pass ([0-9]+)$/\1/p' \
+  "$work/cargo-test.log" "$work/java-check.log" "$work/c.log" "$work/go.log" "$work/fuzz.log" "$work/pytest.log" "$work/node-test.log" | awk '{n += $1} END {print n}')
 echo "suite: $passed passed, 0 failed"

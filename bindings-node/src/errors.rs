@@ -42,10 +42,8 @@ impl From<ErrorKind> for DubboStatus {
             ErrorKind::Cancelled => DubboStatus::Cancelled,
             ErrorKind::Closed => DubboStatus::Closed,
             ErrorKind::Forked => DubboStatus::Forked,
+            // No wildcard: a kind added to the core breaks this build until it has a code.
             ErrorKind::Panic => DubboStatus::Panic,
-            // ErrorKind is non_exhaustive: a kind added to the core later is a bug
-            // here until it gets its own code (the TS test lists every code).
-            _ => DubboStatus::Panic,
         }
     }
 }

@@ -8,8 +8,11 @@ use crate::transport::TransportError;
 use crate::value::{StackFrame, Value};
 
 /// What kind of failure an [`Error`] is; the same names in every language.
+///
+/// A closed set on purpose (not `#[non_exhaustive]`): each front maps it with an
+/// exhaustive `match`, so a new kind fails their builds instead of slipping
+/// through a wildcard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum ErrorKind {
     /// The call's deadline passed.
     Timeout,

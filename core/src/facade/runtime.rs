@@ -81,6 +81,27 @@ impl Runtime {
         }
     }
 
+    /// Drops `this` handle; when it is the last one, stops the runtime there and
+    /// then: its tasks are cancelled and its threads joined, waiting at most
+    /// `timeout` for blocking tasks. Returns true when it stopped the runtime.
+    /// On a runtime thread (where joining would deadlock) it stops in the
+    /// background instead, as a plain drop does.
+    pub fn shutdown_last(this: Arc<Runtime>, timeout: Duration) -> bool {
+        match Arc::try_unwrap(this) {
+            Ok(mut rt) => {
+                if let Some(tokio) = rt.tokio.take() {
+                    if tokio::runtime::Handle::try_current().is_ok() {
+                        tokio.shutdown_background();
+                    } else {
+                        tokio.shutdown_timeout(timeout);
+                    }
+                }
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
     fn tokio(&self) -> &tokio::runtime::Runtime {
         self.tokio.as_ref().expect("the runtime is only taken on drop")
     }

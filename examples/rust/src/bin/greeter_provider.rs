@@ -3,9 +3,11 @@
 //! with), standing alone: the Python and Node suites call it as "a Rust provider".
 //!
 //! `greeter_provider [PORT]` listens on 127.0.0.1:PORT (0 or none: a free port),
-//! prints `READY <port>` and serves until stdin closes or it is killed.
+//! prints `READY <port>` and serves until stdin closes or it is killed (at most
+//! 10 minutes, whatever its parent does).
 
 use std::io::Read;
+use std::time::Duration;
 
 use libdubbo_core::facade::{Error, Runtime, Server, ServerConfig};
 
@@ -20,6 +22,10 @@ fn main() -> Result<(), Error> {
     let server = Server::bind_blocking(runtime, config)?;
     server.export(greeter::service("", ""))?;
     println!("READY {}", server.local_addr().port());
+    std::thread::spawn(|| {
+        std::thread::sleep(Duration::from_secs(600));
+        std::process::exit(0);
+    });
     // Serve until the parent goes away (its end of our stdin closes).
     let _ = std::io::stdin().read_to_end(&mut Vec::new());
     server.close();

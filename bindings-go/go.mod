@@ -1,0 +1,3 @@
+module libdubbo/bindings-go
+
+go 1.22
