@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Python clients of dubbo2 against one provider, every cell in one run on this machine:
-#   bash bench/python.sh [OUT_DIR] [--warmup S] [--seconds S] [--rounds N] [--no-java]
+#   bash bench/python.sh [OUT_DIR] [--warmup S] [--seconds S] [--rounds N] [--idle-wait S] [--no-java]
 # Cells (echoString of a 100-char string, loopback): the Rust client (`dubbo2 client`,
 # transport and facade) at 1 and 64 in flight, the libdubbo Python binding sync (1 in
 # flight) and asyncio (64 in flight on one Client), and the pure-Python dubbo2 clients

@@ -4,7 +4,7 @@ the markdown tables (cells, then the targets). Run by `bench/python.sh`, which
 builds and installs what this needs; standard library only.
 
     python3 run.py --dubbo2 BIN --provider BIN --python PY --pure NAME=PY ...
-                   [--jar JAR] [--warmup S] [--seconds S] [--rounds N] [--out DIR]
+                   [--jar JAR] [--warmup S] [--seconds S] [--rounds N] [--idle-wait S] [--out DIR]
 
 A cell is a client process: `dubbo2 client` (transport) or `client-facade`
 (`facade::Reference`, what the binding wraps) for Rust, `measure.py` for Python.
