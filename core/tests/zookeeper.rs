@@ -189,3 +189,54 @@ async fn an_expired_session_is_renewed_and_the_provider_registered_again() {
     client.close();
     server.close();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consumer_starting_while_zookeeper_is_down_uses_the_cached_providers() {
+    let Some(mut server_zk) = ZooKeeper::start() else { return };
+    let dir = std::env::temp_dir().join(format!("libdubbo-zk-cache-{}-{}", std::process::id(), server_zk.port));
+    let _ = std::fs::remove_dir_all(&dir);
+    let file = dir.join("registry.cache");
+    let registry = format!("{}?file={}", server_zk.url(), file.display());
+    let config = ServerConfig { bind: "127.0.0.1:0".parse().unwrap(), registry: Some(server_zk.url()), ..ServerConfig::default() };
+    let server = Server::bind(runtime(), config).await.unwrap();
+    server.export_registered(greeter::service("1.0.0", "")).await.unwrap();
+    let reference = || ReferenceConfig { interface: GREETER.into(), version: Some("1.0.0".into()), timeout: Some(Duration::from_secs(5)), ..Default::default() };
+
+    // A consumer learns the list from ZooKeeper; the cache file keeps it.
+    let client = Client::new(runtime(), ClientConfig { registry: Some(registry.clone()), ..ClientConfig::default() }).unwrap();
+    let g = client.reference(reference()).unwrap();
+    until_providers(&g, 1, Duration::from_secs(15)).await;
+    assert!(g.call("sayHello", vec![Value::from("zk")], CallOptions::default()).await.is_ok());
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains(&format!("{GREETER}\\:1.0.0=dubbo\\://")) && text.contains(&format!("\\:{}/", server.local_addr().port())), "{text}");
+    drop(g);
+    client.close();
+
+    // ZooKeeper down: a new consumer starts from the cache, its calls work.
+    tokio::task::block_in_place(|| server_zk.kill());
+    let client = Client::new(runtime(), ClientConfig { registry: Some(registry.clone()), ..ClientConfig::default() }).unwrap();
+    let g = client.reference(reference()).unwrap();
+    let started = Instant::now();
+    let reply = g.call("sayHello", vec![Value::from("cache")], CallOptions::default()).await.unwrap();
+    assert_eq!(reply.value, Value::from("Hello cache"));
+    assert!(started.elapsed() < Duration::from_secs(2), "the first call from the cache took {:?}", started.elapsed());
+    assert_eq!(g.providers(), vec![server.local_addr().to_string()]);
+    // Another version was never cached: no provider.
+    let other = client.reference(ReferenceConfig { version: Some("2.0.0".into()), timeout: Some(Duration::from_secs(2)), ..reference() }).unwrap();
+    assert_eq!(other.call("sayHello", vec![Value::from("x")], CallOptions::default()).await.unwrap_err().kind, ErrorKind::NoProvider);
+
+    // ZooKeeper back: the consumer follows it (a provider registered now is found).
+    tokio::task::block_in_place(|| server_zk.restart());
+    let second = Server::bind(runtime(), ServerConfig { bind: "127.0.0.1:0".parse().unwrap(), registry: Some(server_zk.url()), ..ServerConfig::default() }).await.unwrap();
+    second.export_registered(greeter::service("1.0.0", "")).await.unwrap();
+    until_providers(&g, 2, Duration::from_secs(20)).await;
+    let start = Instant::now();
+    while !std::fs::read_to_string(&file).unwrap_or_default().contains(&format!("\\:{}/", second.local_addr().port())) {
+        assert!(start.elapsed() < Duration::from_secs(5), "the cache follows the live list");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    client.close();
+    second.close();
+    server.close();
+    let _ = std::fs::remove_dir_all(&dir);
+}

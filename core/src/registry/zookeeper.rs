@@ -5,6 +5,13 @@
 //! expires (terminal in ZooKeeper) a new one is made, the URLs registered
 //! through it are created again and the watches are re-armed. A quick server
 //! restart (`Disconnected`) keeps the session and needs nothing.
+//!
+//! Every provider list it learns is kept in a cache file ([`super::cache`],
+//! Java's registry file cache: the `file` parameter, else
+//! `dubbo-registry-{host}-{port}.cache` in the per-user libdubbo folder;
+//! `file.cache=false` turns it off). A subscription made while the server
+//! cannot be reached starts from the cached list and follows the server once
+//! it is back.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -15,6 +22,7 @@ use tokio::runtime::Handle;
 use tokio::sync::watch;
 use zookeeper_client as zk;
 
+use super::cache::ProviderCache;
 use super::{category_of, BoxFuture, Providers, Query, Registry, RegistryError, Subscription};
 use crate::url::{self, Url};
 
@@ -24,6 +32,10 @@ const SESSION_TIMEOUT: Duration = Duration::from_secs(60);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Wait between tries of a failed watch or connect.
 const RETRY: Duration = Duration::from_secs(1);
+/// How long a subscription with a cached list waits for the server before it
+/// starts from the cache (short: within a call's default 1 s timeout; the live
+/// list replaces the cached one as soon as the server answers).
+const CACHE_GRACE: Duration = Duration::from_millis(500);
 
 /// A ZooKeeper registry (`zookeeper://host:port?backup=host2:port2`).
 pub struct ZookeeperRegistry {
@@ -44,6 +56,8 @@ struct Inner {
     /// What was registered through this registry: node path → URL.
     own: Mutex<HashMap<String, Url>>,
     closed: AtomicBool,
+    /// The provider lists on disk (`None` with `file.cache=false`).
+    cache: Option<ProviderCache>,
     stop: watch::Sender<bool>,
     handle: Handle,
 }
@@ -67,6 +81,10 @@ impl ZookeeperRegistry {
         let root = if group.is_empty() { String::new() } else { format!("/{group}") };
         let auth = url.username.as_ref().map(|u| format!("{u}:{}", url.password.as_deref().unwrap_or("")).into_bytes());
         let session_timeout = url.param("session").and_then(|s| s.parse().ok()).map_or(SESSION_TIMEOUT, Duration::from_millis);
+        let cache = match url.param("file.cache") {
+            Some("false") => None,
+            _ => Some(ProviderCache::open(cache_path(&url))),
+        };
         let inner = Arc::new(Inner {
             cluster,
             root,
@@ -75,6 +93,7 @@ impl ZookeeperRegistry {
             client: tokio::sync::Mutex::new(None),
             own: Mutex::default(),
             closed: AtomicBool::new(false),
+            cache,
             stop: watch::channel(false).0,
             handle: handle.clone(),
         });
@@ -89,6 +108,13 @@ impl ZookeeperRegistry {
 }
 
 impl Inner {
+    /// Keeps `urls` as the last known providers of `query`.
+    fn save(&self, query: &Query, urls: &[Url]) {
+        if let Some(cache) = &self.cache {
+            cache.save(query, urls);
+        }
+    }
+
     fn check(&self) -> Result<(), RegistryError> {
         if self.closed.load(Ordering::Acquire) { Err(RegistryError::Closed) } else { Ok(()) }
     }
@@ -123,6 +149,19 @@ impl Inner {
         }
         Ok(client)
     }
+}
+
+/// Where the provider cache of registry `url` lives: its `file` parameter, else
+/// `dubbo-registry-[{application}-]{host}-{port}.cache` in the per-user libdubbo
+/// folder (Java's default is `~/.dubbo/dubbo-registry-{application}-{host}-{port}.cache`).
+fn cache_path(url: &Url) -> std::path::PathBuf {
+    if let Some(file) = url.param("file").filter(|f| !f.trim().is_empty()) {
+        return file.trim().into();
+    }
+    let app = url.param(url::keys::APPLICATION).map(|a| format!("{a}-")).unwrap_or_default();
+    let name = format!("dubbo-registry-{app}{}-{}.cache", url.host.replace(':', "-"), url.port);
+    let name: String = name.chars().map(|c| if c == '/' || c == '\\' { '-' } else { c }).collect();
+    super::embedded::default_dir().join("cache").join(name)
 }
 
 /// Creates `path` (ephemeral unless `dynamic=false`) and its parents; an existing
@@ -179,8 +218,26 @@ impl Registry for ZookeeperRegistry {
         let dir = format!("{}/{}/providers", self.inner.root, url::encode(&query.interface));
         let query = query.clone();
         Box::pin(async move {
-            let client = inner.client().await?;
-            let (first, watcher) = list(&client, &dir, &query).await?;
+            let live = async {
+                let client = inner.client().await?;
+                list(&client, &dir, &query).await
+            };
+            let cached = inner.cache.as_ref().and_then(|c| c.get(&query));
+            let listed = match &cached {
+                Some(_) => tokio::time::timeout(CACHE_GRACE, live).await.unwrap_or_else(|_| Err(RegistryError::Unavailable(format!("zookeeper {}: no answer in {CACHE_GRACE:?}", inner.cluster)))),
+                None => live.await,
+            };
+            let (first, watcher) = match (listed, cached) {
+                (Ok((first, watcher)), _) => {
+                    inner.save(&query, &first);
+                    (first, Some(watcher))
+                }
+                (Err(RegistryError::Unavailable(e)), Some(cached)) => {
+                    tracing::warn!(interface = query.interface, providers = cached.len(), error = e, "zookeeper unavailable: starting from the cached providers");
+                    (cached.into(), None)
+                }
+                (Err(e), _) => return Err(e),
+            };
             let (tx, rx) = watch::channel(first);
             inner.handle.spawn(follow(inner.clone(), dir, query, tx, watcher));
             Ok(Subscription::new(rx))
@@ -222,9 +279,8 @@ async fn list(client: &zk::Client, dir: &str, query: &Query) -> Result<(Provider
 
 /// Re-lists `dir` each time its watch fires (re-arming it), until the registry
 /// closes or the subscription is dropped; errors are retried every second.
-async fn follow(inner: Arc<Inner>, dir: String, query: Query, tx: watch::Sender<Providers>, watcher: zk::OneshotWatcher) {
+async fn follow(inner: Arc<Inner>, dir: String, query: Query, tx: watch::Sender<Providers>, mut watcher: Option<zk::OneshotWatcher>) {
     let mut stop = inner.stop.subscribe();
-    let mut watcher = Some(watcher);
     loop {
         if let Some(w) = watcher.take() {
             tokio::select! {
@@ -246,6 +302,7 @@ async fn follow(inner: Arc<Inner>, dir: String, query: Query, tx: watch::Sender<
         match listed {
             Ok((urls, w)) => {
                 watcher = Some(w);
+                inner.save(&query, &urls);
                 tx.send_if_modified(|now| {
                     let changed = now[..] != urls[..];
                     if changed {
