@@ -240,3 +240,69 @@ async fn a_consumer_starting_while_zookeeper_is_down_uses_the_cached_providers()
     server.close();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn register_mode_all_and_instance_write_java_s_application_level_nodes() {
+    let Some(server_zk) = ZooKeeper::start() else { return };
+    let watcher = zk::Client::connect(&server_zk.address()).await.unwrap();
+    let text = |data: Vec<u8>| String::from_utf8(data).unwrap();
+
+    // all: the interface-level node and the instance, its MetadataInfo and the mapping.
+    let config = ServerConfig {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        registry: Some(format!("{}?register-mode=all", server_zk.url())),
+        application: "rust-app".into(),
+        ..ServerConfig::default()
+    };
+    let server = Server::bind(runtime(), config).await.unwrap();
+    server.export_registered(greeter::service("1.0.0", "")).await.unwrap();
+    assert_eq!(nodes(&watcher, "providers").await.len(), 1);
+    let port = server.local_addr().port();
+    let instance = format!("/services/rust-app/127.0.0.1:{port}");
+    let (data, stat) = watcher.get_data(&instance).await.unwrap();
+    assert_ne!(stat.ephemeral_owner, 0, "the instance is ephemeral");
+    let json = text(data);
+    assert!(json.starts_with(&format!("{{\"name\":\"rust-app\",\"id\":\"127.0.0.1:{port}\",\"address\":\"127.0.0.1\",\"port\":{port},")), "{json}");
+    assert!(json.contains("\"dubbo.metadata.storage-type\":\"remote\""), "{json}");
+    let revision = |json: &str| json.split("\"dubbo.metadata.revision\":\"").nth(1).and_then(|r| r.split('"').next()).unwrap().to_owned();
+    let first = revision(&json);
+    let (info, _) = watcher.get_data(&format!("/dubbo/metadata/rust-app/{first}")).await.unwrap();
+    let info = text(info);
+    assert!(info.contains(&format!("\"revision\":\"{first}\"")) && info.contains(&format!("\"{GREETER}:1.0.0:dubbo\":{{\"name\":\"{GREETER}\"")), "{info}");
+    assert_eq!(text(watcher.get_data(&format!("/dubbo/mapping/{GREETER}")).await.unwrap().0), "rust-app");
+
+    // Another service: a new revision in place; all gone: the instance goes.
+    server.export_registered(greeter::service("2.0.0", "")).await.unwrap();
+    let json = text(watcher.get_data(&instance).await.unwrap().0);
+    let second = revision(&json);
+    assert_ne!(second, first);
+    let info = text(watcher.get_data(&format!("/dubbo/metadata/rust-app/{second}")).await.unwrap().0);
+    assert!(info.contains(":1.0.0:dubbo") && info.contains(":2.0.0:dubbo"), "{info}");
+    assert!(server.unexport(&ServiceKey::new(GREETER, "1.0.0", "")));
+    assert!(server.unexport(&ServiceKey::new(GREETER, "2.0.0", "")));
+    let start = Instant::now();
+    while watcher.get_data(&instance).await.is_ok() {
+        assert!(start.elapsed() < Duration::from_secs(5), "the instance is withdrawn with its last service");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    server.close();
+
+    // instance: no interface-level provider node; a second app joins the mapping.
+    let config = ServerConfig {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        registry: Some(format!("{}?register-mode=instance", server_zk.url())),
+        application: "other-app".into(),
+        ..ServerConfig::default()
+    };
+    let only = Server::bind(runtime(), config).await.unwrap();
+    only.export_registered(greeter::service("", "")).await.unwrap();
+    assert!(watcher.get_data(&format!("/services/other-app/127.0.0.1:{}", only.local_addr().port())).await.is_ok());
+    assert!(nodes(&watcher, "providers").await.is_empty(), "{:?}", nodes(&watcher, "providers").await);
+    assert_eq!(text(watcher.get_data(&format!("/dubbo/mapping/{GREETER}")).await.unwrap().0), "rust-app,other-app");
+    only.close();
+
+    // An unknown mode is the caller's mistake.
+    let bad = ServerConfig { bind: "127.0.0.1:0".parse().unwrap(), registry: Some(format!("{}?register-mode=nope", server_zk.url())), ..ServerConfig::default() };
+    let err = Server::bind(runtime(), bad).await.err().expect("an unknown register-mode fails");
+    assert_eq!(err.kind, ErrorKind::InvalidArgument, "{err}");
+}

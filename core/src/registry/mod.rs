@@ -9,11 +9,14 @@
 //! - [`zookeeper`]: Java's interface-level ZooKeeper layout (`/dubbo/{interface}/providers`).
 //! - `cache`: the last provider lists on disk (Java's registry file cache), which
 //!   a ZooKeeper subscription starts from while the server is down.
+//! - [`instance`]: application-level registration data (Curator instance JSON,
+//!   MetadataInfo, its revision) for ZooKeeper's `register-mode`.
 //! - [`open`]: a registry from its URL (`embedded://`, `zookeeper://`; none → embedded).
 
 mod cache;
 pub mod embedded;
 mod folder;
+pub mod instance;
 pub mod zookeeper;
 
 use std::future::Future;
