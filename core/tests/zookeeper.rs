@@ -149,8 +149,9 @@ async fn a_java_consumer_finds_a_rust_provider_through_zookeeper() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_session_is_renewed_and_the_provider_registered_again() {
     let Some(mut server_zk) = ZooKeeper::start() else { return };
-    // A 4 s session (the server's minimum, 2 ticks) so that an outage expires it quickly.
-    let registry = format!("{}?session=4000", server_zk.url());
+    // A 4 s session (the server's minimum, 2 ticks) so that an outage expires it quickly;
+    // both levels, so that the application-level instance is renewed too.
+    let registry = format!("{}?session=4000&register-mode=all", server_zk.url());
     let config = ServerConfig { bind: "127.0.0.1:0".parse().unwrap(), registry: Some(registry.clone()), ..ServerConfig::default() };
     let server = Server::bind(runtime(), config).await.unwrap();
     server.export_registered(greeter::service("", "")).await.unwrap();
@@ -184,6 +185,10 @@ async fn an_expired_session_is_renewed_and_the_provider_registered_again() {
         assert!(start.elapsed() < Duration::from_secs(30), "registered again by a new session: {now:?} (was {before})");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+    let now = owner(watcher.clone()).await;
+    let instance = format!("/services/libdubbo-provider/127.0.0.1:{}", server.local_addr().port());
+    let (_, stat) = watcher.get_data(&instance).await.expect("the instance is registered again");
+    assert_eq!(Some(stat.ephemeral_owner), now, "by the new session");
     until_providers(&g, 1, Duration::from_secs(10)).await;
     assert_eq!(g.call("sayHello", vec![Value::from("zk")], CallOptions::default()).await.unwrap().value, Value::from("Hello zk"));
     client.close();
