@@ -311,3 +311,27 @@ async fn register_mode_all_and_instance_write_java_s_application_level_nodes() {
     let err = Server::bind(runtime(), bad).await.err().expect("an unknown register-mode fails");
     assert_eq!(err.kind, ErrorKind::InvalidArgument, "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_java_consumer_finds_a_rust_provider_at_the_application_level() {
+    let Some(jar) = support::java_peer_jar() else { return };
+    let Some(server_zk) = ZooKeeper::start() else { return };
+    // Instance only: Java can find it only through /dubbo/mapping, /services and /dubbo/metadata.
+    let config = ServerConfig {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        registry: Some(format!("{}?register-mode=instance", server_zk.url())),
+        host: Some("::ffff:127.0.0.1".into()),
+        application: "rust-app-provider".into(),
+        ..ServerConfig::default()
+    };
+    let server = Server::bind(runtime(), config).await.unwrap();
+    server.export_registered(greeter::service("", "")).await.unwrap();
+    let watcher = zk::Client::connect(&server_zk.address()).await.unwrap();
+    assert!(nodes(&watcher, "providers").await.is_empty());
+    let url = server_zk.url();
+    let props = ["-Ddubbo.application.migration.step=FORCE_APPLICATION"];
+    let out = tokio::task::spawn_blocking(move || support::run_java(&jar, &props, "zk-consumer", &url, &[])).await.unwrap();
+    let summary = support::assert_java_passed(&out, "java-zk-consumer");
+    println!("{summary}");
+    server.close();
+}
