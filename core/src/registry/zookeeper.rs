@@ -6,7 +6,7 @@
 //! through it are created again and the watches are re-armed. A quick server
 //! restart (`Disconnected`) keeps the session and needs nothing.
 //!
-//! Every provider list it learns is kept in a cache file ([`super::cache`],
+//! Every provider list it learns is kept in a cache file (`registry::cache`,
 //! Java's registry file cache: the `file` parameter, else
 //! `dubbo-registry-{host}-{port}.cache` in the per-user libdubbo folder;
 //! `file.cache=false` turns it off). A subscription made while the server
