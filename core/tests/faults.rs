@@ -213,9 +213,9 @@ async fn a_gracefully_stopped_provider_drains_its_consumers_without_errors() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// The decoded provider URLs under `/dubbo/org.example.Greeter/providers`, with their owners.
-async fn zk_providers(zk: &zk::Client) -> Vec<(u16, i64)> {
-    let dir = format!("/dubbo/{GREETER}/providers");
+/// The ports and owners of the nodes under `/dubbo/org.example.Greeter/{category}`.
+async fn zk_nodes(zk: &zk::Client, category: &str) -> Vec<(u16, i64)> {
+    let dir = format!("/dubbo/{GREETER}/{category}");
     let Ok(children) = zk.list_children(&dir).await else { return Vec::new() };
     let mut out = Vec::new();
     for child in children {
@@ -243,8 +243,16 @@ async fn a_zookeeper_restart_within_the_session_timeout_loses_nothing() {
     let client = Client::new(runtime(), ClientConfig { registry: Some(registry.clone()), ..ClientConfig::default() }).unwrap();
     let g = greeter_ref(&client, &[]);
     until_providers(&g, 1, Duration::from_secs(15)).await;
-    let before = zk_providers(&zk::Client::connect(&server_zk.address()).await.unwrap()).await;
+    let watcher = zk::Client::connect(&server_zk.address()).await.unwrap();
+    let before = zk_nodes(&watcher, "providers").await;
     assert_eq!(before.len(), 1);
+    let start = Instant::now();
+    while zk_nodes(&watcher, "consumers").await.is_empty() {
+        assert!(start.elapsed() < Duration::from_secs(5), "the consumer registers itself");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let consumers = zk_nodes(&watcher, "consumers").await;
+    drop(watcher);
 
     // Calls keep going through the outage (the consumer keeps its list).
     let caller = {
@@ -271,7 +279,8 @@ async fn a_zookeeper_restart_within_the_session_timeout_loses_nothing() {
 
     // The same session owns the same node: nothing was registered again.
     let watcher = zk::Client::connect(&server_zk.address()).await.unwrap();
-    assert_eq!(zk_providers(&watcher).await, before, "the registration survived with its session");
+    assert_eq!(zk_nodes(&watcher, "providers").await, before, "the registration survived with its session");
+    assert_eq!(zk_nodes(&watcher, "consumers").await, consumers, "the consumer's too");
 
     // A provider registered after the restart is found: the consumer's watch still works.
     let second = provider(registry.clone()).await;
@@ -281,7 +290,7 @@ async fn a_zookeeper_restart_within_the_session_timeout_loses_nothing() {
     // And one that goes is dropped.
     second.close();
     until_providers(&g, 1, Duration::from_secs(20)).await;
-    assert_eq!(zk_providers(&watcher).await, before);
+    assert_eq!(zk_nodes(&watcher, "providers").await, before);
 
     STOP.store(true, std::sync::atomic::Ordering::Relaxed);
     let (ok, errors) = tokio::time::timeout(Duration::from_secs(10), caller).await.expect("the caller stops").unwrap();
