@@ -1,5 +1,7 @@
 //! Faults under load, end to end on loopback: a provider process killed with
-//! SIGKILL while calls are in flight (failover hides it), a provider stopped
+//! SIGKILL while calls are in flight (failover hides it; in the embedded
+//! registry and in ZooKeeper, where it stays listed until its session
+//! expires), a provider stopped
 //! gracefully (its consumers drain without errors), and ZooKeeper restarted
 //! within the session timeout (nothing lost).
 
@@ -298,4 +300,35 @@ async fn a_zookeeper_restart_within_the_session_timeout_loses_nothing() {
     assert!(ok > 10, "{ok}");
     client.close();
     first.close();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_provider_registered_in_zookeeper_killed_with_calls_in_flight_fails_no_call() {
+    let Some(server_zk) = ZooKeeper::start() else { return };
+    // 4 s sessions: the killed provider's node goes when its session expires.
+    let registry = format!("{}?session=4000", server_zk.url());
+    let mut children = Vec::new();
+    for _ in 0..3 {
+        children.push(ChildProvider::start(&registry).await);
+    }
+    let client = Client::new(runtime(), ClientConfig { registry: Some(registry.clone()), ..ClientConfig::default() }).unwrap();
+    let g = greeter_ref(&client, &[("cluster", "failover"), ("loadbalance", "roundrobin")]);
+    until_providers(&g, 3, Duration::from_secs(15)).await;
+    for _ in 0..6 {
+        g.call("sayHello", vec![Value::from("warm")], CallOptions::default()).await.unwrap();
+    }
+
+    let calls = slow_calls(&g, IN_FLIGHT, 800);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let victim = children[0].port;
+    children[0].kill();
+    let errors = failures(calls).await;
+    assert!(errors.is_empty(), "{} of {IN_FLIGHT} calls failed after killing 127.0.0.1:{victim}: {errors:#?}", errors.len());
+    // Its node stays until its session expires; calls meanwhile still all pass.
+    let errors = failures(slow_calls(&g, IN_FLIGHT, 10)).await;
+    assert!(errors.is_empty(), "while the dead one is still listed: {errors:#?}");
+    until_providers(&g, 2, Duration::from_secs(20)).await;
+    assert!(!g.providers().contains(&format!("127.0.0.1:{victim}")));
+    client.close();
+    drop(children);
 }
