@@ -174,6 +174,7 @@ impl Inner {
             Err(e) => return Err(unavailable("create metadata", e)),
         }
         let mut interfaces: Vec<&str> = services.iter().map(Url::interface).collect();
+        interfaces.sort_unstable();
         interfaces.dedup();
         for interface in interfaces {
             map_service(client, &format!("{}/mapping/{}", self.root, url::encode(interface)), app).await?;
