@@ -149,8 +149,9 @@ async fn a_java_consumer_finds_a_rust_provider_through_zookeeper() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_session_is_renewed_and_the_provider_registered_again() {
     let Some(mut server_zk) = ZooKeeper::start() else { return };
-    // A 4 s session (the server's minimum, 2 ticks) so that an outage expires it quickly.
-    let registry = format!("{}?session=4000", server_zk.url());
+    // A 4 s session (the server's minimum, 2 ticks) so that an outage expires it quickly;
+    // both levels, so that the application-level instance is renewed too.
+    let registry = format!("{}?session=4000&register-mode=all", server_zk.url());
     let config = ServerConfig { bind: "127.0.0.1:0".parse().unwrap(), registry: Some(registry.clone()), ..ServerConfig::default() };
     let server = Server::bind(runtime(), config).await.unwrap();
     server.export_registered(greeter::service("", "")).await.unwrap();
@@ -184,8 +185,153 @@ async fn an_expired_session_is_renewed_and_the_provider_registered_again() {
         assert!(start.elapsed() < Duration::from_secs(30), "registered again by a new session: {now:?} (was {before})");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+    let now = owner(watcher.clone()).await;
+    let instance = format!("/services/libdubbo-provider/127.0.0.1:{}", server.local_addr().port());
+    let (_, stat) = watcher.get_data(&instance).await.expect("the instance is registered again");
+    assert_eq!(Some(stat.ephemeral_owner), now, "by the new session");
     until_providers(&g, 1, Duration::from_secs(10)).await;
     assert_eq!(g.call("sayHello", vec![Value::from("zk")], CallOptions::default()).await.unwrap().value, Value::from("Hello zk"));
     client.close();
+    server.close();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consumer_starting_while_zookeeper_is_down_uses_the_cached_providers() {
+    let Some(mut server_zk) = ZooKeeper::start() else { return };
+    let dir = std::env::temp_dir().join(format!("libdubbo-zk-cache-{}-{}", std::process::id(), server_zk.port));
+    let _ = std::fs::remove_dir_all(&dir);
+    let file = dir.join("registry.cache");
+    let registry = format!("{}?file={}", server_zk.url(), file.display());
+    let config = ServerConfig { bind: "127.0.0.1:0".parse().unwrap(), registry: Some(server_zk.url()), ..ServerConfig::default() };
+    let server = Server::bind(runtime(), config).await.unwrap();
+    server.export_registered(greeter::service("1.0.0", "")).await.unwrap();
+    let reference = || ReferenceConfig { interface: GREETER.into(), version: Some("1.0.0".into()), timeout: Some(Duration::from_secs(5)), ..Default::default() };
+
+    // A consumer learns the list from ZooKeeper; the cache file keeps it.
+    let client = Client::new(runtime(), ClientConfig { registry: Some(registry.clone()), ..ClientConfig::default() }).unwrap();
+    let g = client.reference(reference()).unwrap();
+    until_providers(&g, 1, Duration::from_secs(15)).await;
+    assert!(g.call("sayHello", vec![Value::from("zk")], CallOptions::default()).await.is_ok());
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains(&format!("{GREETER}\\:1.0.0=dubbo\\://")) && text.contains(&format!("\\:{}/", server.local_addr().port())), "{text}");
+    drop(g);
+    client.close();
+
+    // ZooKeeper down: a new consumer starts from the cache, its calls work.
+    tokio::task::block_in_place(|| server_zk.kill());
+    let client = Client::new(runtime(), ClientConfig { registry: Some(registry.clone()), ..ClientConfig::default() }).unwrap();
+    let g = client.reference(reference()).unwrap();
+    let started = Instant::now();
+    let reply = g.call("sayHello", vec![Value::from("cache")], CallOptions::default()).await.unwrap();
+    assert_eq!(reply.value, Value::from("Hello cache"));
+    assert!(started.elapsed() < Duration::from_secs(2), "the first call from the cache took {:?}", started.elapsed());
+    assert_eq!(g.providers(), vec![server.local_addr().to_string()]);
+    // Another version was never cached: no provider.
+    let other = client.reference(ReferenceConfig { version: Some("2.0.0".into()), timeout: Some(Duration::from_secs(2)), ..reference() }).unwrap();
+    assert_eq!(other.call("sayHello", vec![Value::from("x")], CallOptions::default()).await.unwrap_err().kind, ErrorKind::NoProvider);
+
+    // ZooKeeper back: the consumer follows it (a provider registered now is found).
+    tokio::task::block_in_place(|| server_zk.restart());
+    let second = Server::bind(runtime(), ServerConfig { bind: "127.0.0.1:0".parse().unwrap(), registry: Some(server_zk.url()), ..ServerConfig::default() }).await.unwrap();
+    second.export_registered(greeter::service("1.0.0", "")).await.unwrap();
+    until_providers(&g, 2, Duration::from_secs(20)).await;
+    let start = Instant::now();
+    while !std::fs::read_to_string(&file).unwrap_or_default().contains(&format!("\\:{}/", second.local_addr().port())) {
+        assert!(start.elapsed() < Duration::from_secs(5), "the cache follows the live list");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    client.close();
+    second.close();
+    server.close();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn register_mode_all_and_instance_write_java_s_application_level_nodes() {
+    let Some(server_zk) = ZooKeeper::start() else { return };
+    let watcher = zk::Client::connect(&server_zk.address()).await.unwrap();
+    let text = |data: Vec<u8>| String::from_utf8(data).unwrap();
+
+    // all: the interface-level node and the instance, its MetadataInfo and the mapping.
+    let config = ServerConfig {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        registry: Some(format!("{}?register-mode=all", server_zk.url())),
+        application: "rust-app".into(),
+        ..ServerConfig::default()
+    };
+    let server = Server::bind(runtime(), config).await.unwrap();
+    server.export_registered(greeter::service("1.0.0", "")).await.unwrap();
+    assert_eq!(nodes(&watcher, "providers").await.len(), 1);
+    let port = server.local_addr().port();
+    let instance = format!("/services/rust-app/127.0.0.1:{port}");
+    let (data, stat) = watcher.get_data(&instance).await.unwrap();
+    assert_ne!(stat.ephemeral_owner, 0, "the instance is ephemeral");
+    let json = text(data);
+    assert!(json.starts_with(&format!("{{\"name\":\"rust-app\",\"id\":\"127.0.0.1:{port}\",\"address\":\"127.0.0.1\",\"port\":{port},")), "{json}");
+    assert!(json.contains("\"dubbo.metadata.storage-type\":\"remote\""), "{json}");
+    let revision = |json: &str| json.split("\"dubbo.metadata.revision\":\"").nth(1).and_then(|r| r.split('"').next()).unwrap().to_owned();
+    let first = revision(&json);
+    let (info, _) = watcher.get_data(&format!("/dubbo/metadata/rust-app/{first}")).await.unwrap();
+    let info = text(info);
+    assert!(info.contains(&format!("\"revision\":\"{first}\"")) && info.contains(&format!("\"{GREETER}:1.0.0:dubbo\":{{\"name\":\"{GREETER}\"")), "{info}");
+    assert_eq!(text(watcher.get_data(&format!("/dubbo/mapping/{GREETER}")).await.unwrap().0), "rust-app");
+
+    // Another service: a new revision in place; all gone: the instance goes.
+    server.export_registered(greeter::service("2.0.0", "")).await.unwrap();
+    let json = text(watcher.get_data(&instance).await.unwrap().0);
+    let second = revision(&json);
+    assert_ne!(second, first);
+    let info = text(watcher.get_data(&format!("/dubbo/metadata/rust-app/{second}")).await.unwrap().0);
+    assert!(info.contains(":1.0.0:dubbo") && info.contains(":2.0.0:dubbo"), "{info}");
+    assert!(server.unexport(&ServiceKey::new(GREETER, "1.0.0", "")));
+    assert!(server.unexport(&ServiceKey::new(GREETER, "2.0.0", "")));
+    let start = Instant::now();
+    while watcher.get_data(&instance).await.is_ok() {
+        assert!(start.elapsed() < Duration::from_secs(5), "the instance is withdrawn with its last service");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    server.close();
+
+    // instance: no interface-level provider node; a second app joins the mapping.
+    let config = ServerConfig {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        registry: Some(format!("{}?register-mode=instance", server_zk.url())),
+        application: "other-app".into(),
+        ..ServerConfig::default()
+    };
+    let only = Server::bind(runtime(), config).await.unwrap();
+    only.export_registered(greeter::service("", "")).await.unwrap();
+    assert!(watcher.get_data(&format!("/services/other-app/127.0.0.1:{}", only.local_addr().port())).await.is_ok());
+    assert!(nodes(&watcher, "providers").await.is_empty(), "{:?}", nodes(&watcher, "providers").await);
+    assert_eq!(text(watcher.get_data(&format!("/dubbo/mapping/{GREETER}")).await.unwrap().0), "rust-app,other-app");
+    only.close();
+
+    // An unknown mode is the caller's mistake.
+    let bad = ServerConfig { bind: "127.0.0.1:0".parse().unwrap(), registry: Some(format!("{}?register-mode=nope", server_zk.url())), ..ServerConfig::default() };
+    let err = Server::bind(runtime(), bad).await.err().expect("an unknown register-mode fails");
+    assert_eq!(err.kind, ErrorKind::InvalidArgument, "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_java_consumer_finds_a_rust_provider_at_the_application_level() {
+    let Some(jar) = support::java_peer_jar() else { return };
+    let Some(server_zk) = ZooKeeper::start() else { return };
+    // Instance only: Java can find it only through /dubbo/mapping, /services and /dubbo/metadata.
+    let config = ServerConfig {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        registry: Some(format!("{}?register-mode=instance", server_zk.url())),
+        host: Some("::ffff:127.0.0.1".into()),
+        application: "rust-app-provider".into(),
+        ..ServerConfig::default()
+    };
+    let server = Server::bind(runtime(), config).await.unwrap();
+    server.export_registered(greeter::service("", "")).await.unwrap();
+    let watcher = zk::Client::connect(&server_zk.address()).await.unwrap();
+    assert!(nodes(&watcher, "providers").await.is_empty());
+    let url = server_zk.url();
+    let props = ["-Ddubbo.application.migration.step=FORCE_APPLICATION"];
+    let out = tokio::task::spawn_blocking(move || support::run_java(&jar, &props, "zk-consumer", &url, &[])).await.unwrap();
+    let summary = support::assert_java_passed(&out, "java-zk-consumer");
+    println!("{summary}");
     server.close();
 }

@@ -111,11 +111,15 @@ pub(super) fn discover(client: Arc<ClientShared>, registry: Arc<dyn Registry>, q
         }
     }
     let feed = feed(client.clone(), directory.clone(), subscribe, stopped);
+    // Both at once: a registry that is down must not hold the subscription (and
+    // its cached providers) back for as long as the registration takes to fail.
     client.runtime.handle().spawn(async move {
-        if let Err(e) = register.await {
-            tracing::warn!(error = %e, "could not register the consumer URL");
-        }
-        feed.await;
+        let register = async {
+            if let Err(e) = register.await {
+                tracing::warn!(error = %e, "could not register the consumer URL");
+            }
+        };
+        tokio::join!(register, feed);
     });
     let handle = client.runtime.handle().clone();
     Binding { directory, balancers: Default::default(), _stop: Some(stop), consumer: Some((registry, consumer, handle)) }

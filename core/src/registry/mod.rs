@@ -7,10 +7,16 @@
 //! - [`embedded`]: the default when no registry is configured — processes on one
 //!   machine find each other through files in a per-user folder, no server.
 //! - [`zookeeper`]: Java's interface-level ZooKeeper layout (`/dubbo/{interface}/providers`).
+//! - `cache`: the last provider lists on disk (Java's registry file cache), which
+//!   a ZooKeeper subscription starts from while the server is down.
+//! - [`instance`]: application-level registration data (Curator instance JSON,
+//!   MetadataInfo, its revision) for ZooKeeper's `register-mode`.
 //! - [`open`]: a registry from its URL (`embedded://`, `zookeeper://`; none → embedded).
 
+mod cache;
 pub mod embedded;
 mod folder;
+pub mod instance;
 pub mod zookeeper;
 
 use std::future::Future;
@@ -135,7 +141,7 @@ pub(crate) fn category_of(url: &Url) -> &'static str {
 /// Opens the registry at `address`: `None`, `""` or `embedded://[/folder]` is the
 /// embedded registry (its folder from the URL's path, else `LIBDUBBO_REGISTRY_DIR`,
 /// else the per-user default); `zookeeper://host:port[?backup=h2:p2&group=dubbo&session=ms]`
-/// is ZooKeeper. Background work runs on `handle`.
+/// is ZooKeeper (`file=/path` for its provider cache, `file.cache=false` for none). Background work runs on `handle`.
 pub fn open(address: Option<&str>, handle: &tokio::runtime::Handle) -> Result<Arc<dyn Registry>, RegistryError> {
     let address = address.map(str::trim).filter(|a| !a.is_empty()).unwrap_or("embedded://");
     let url = Url::parse(address).map_err(|e| RegistryError::Invalid(e.to_string()))?;

@@ -5,8 +5,21 @@
 //! expires (terminal in ZooKeeper) a new one is made, the URLs registered
 //! through it are created again and the watches are re-armed. A quick server
 //! restart (`Disconnected`) keeps the session and needs nothing.
+//!
+//! Every provider list it learns is kept in a cache file (`registry::cache`,
+//! Java's registry file cache: the `file` parameter, else
+//! `dubbo-registry-{host}-{port}.cache` in the per-user libdubbo folder;
+//! `file.cache=false` turns it off). A subscription made while the server
+//! cannot be reached starts from the cached list and follows the server once
+//! it is back.
+//!
+//! `register-mode` (`interface`, the default here; `instance`; `all`, Java's
+//! default) says whether providers also (or only) appear at the application
+//! level: `/services/{application}/{ip}:{port}` in Curator's JSON, with their
+//! MetadataInfo under `/dubbo/metadata/{app}/{revision}` (storage-type
+//! `remote`) and `/dubbo/mapping/{interface}` ([`super::instance`]).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -15,6 +28,8 @@ use tokio::runtime::Handle;
 use tokio::sync::watch;
 use zookeeper_client as zk;
 
+use super::cache::ProviderCache;
+use super::instance::{self, RegisterMode};
 use super::{category_of, BoxFuture, Providers, Query, Registry, RegistryError, Subscription};
 use crate::url::{self, Url};
 
@@ -24,6 +39,10 @@ const SESSION_TIMEOUT: Duration = Duration::from_secs(60);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Wait between tries of a failed watch or connect.
 const RETRY: Duration = Duration::from_secs(1);
+/// How long a subscription with a cached list waits for the server before it
+/// starts from the cache (short: within a call's default 1 s timeout; the live
+/// list replaces the cached one as soon as the server answers).
+const CACHE_GRACE: Duration = Duration::from_millis(500);
 
 /// A ZooKeeper registry (`zookeeper://host:port?backup=host2:port2`).
 pub struct ZookeeperRegistry {
@@ -44,9 +63,24 @@ struct Inner {
     /// What was registered through this registry: node path → URL.
     own: Mutex<HashMap<String, Url>>,
     closed: AtomicBool,
+    /// The provider lists on disk (`None` with `file.cache=false`).
+    cache: Option<ProviderCache>,
+    mode: RegisterMode,
+    /// `/services` (the registry URL's `rootPath`).
+    services_root: String,
+    /// The application-level instances registered: (app, host, port) → (first
+    /// registration in ms, the instance's service URLs by node path).
+    instances: Mutex<BTreeMap<InstanceKey, Instance>>,
+    /// Held while an instance is written: each write reads the latest state, so
+    /// concurrent (un)registrations cannot leave an older state behind.
+    publishing: tokio::sync::Mutex<()>,
     stop: watch::Sender<bool>,
     handle: Handle,
 }
+
+type InstanceKey = (String, String, u16);
+/// The first registration in ms, and the instance's service URLs by node path.
+type Instance = (u128, BTreeMap<String, Url>);
 
 fn unavailable(what: &str, e: zk::Error) -> RegistryError {
     RegistryError::Unavailable(format!("zookeeper {what}: {e}"))
@@ -67,6 +101,15 @@ impl ZookeeperRegistry {
         let root = if group.is_empty() { String::new() } else { format!("/{group}") };
         let auth = url.username.as_ref().map(|u| format!("{u}:{}", url.password.as_deref().unwrap_or("")).into_bytes());
         let session_timeout = url.param("session").and_then(|s| s.parse().ok()).map_or(SESSION_TIMEOUT, Duration::from_millis);
+        let mode = match url.param("register-mode") {
+            None => RegisterMode::Interface,
+            Some(m) => RegisterMode::parse(m).ok_or_else(|| RegistryError::Invalid(format!("register-mode {m:?} (known: interface, instance, all)")))?,
+        };
+        let services_root = format!("/{}", url.param("rootPath").unwrap_or("services").trim_matches('/'));
+        let cache = match url.param("file.cache") {
+            Some("false") => None,
+            _ => Some(ProviderCache::open(cache_path(&url))),
+        };
         let inner = Arc::new(Inner {
             cluster,
             root,
@@ -75,6 +118,11 @@ impl ZookeeperRegistry {
             client: tokio::sync::Mutex::new(None),
             own: Mutex::default(),
             closed: AtomicBool::new(false),
+            cache,
+            mode,
+            services_root,
+            instances: Mutex::default(),
+            publishing: tokio::sync::Mutex::new(()),
             stop: watch::channel(false).0,
             handle: handle.clone(),
         });
@@ -89,6 +137,84 @@ impl ZookeeperRegistry {
 }
 
 impl Inner {
+    /// The instance `url` belongs to, when this registry registers instances and it is a provider.
+    fn instance_of(&self, url: &Url) -> Option<InstanceKey> {
+        if !self.mode.instance() || category_of(url) != "providers" {
+            return None;
+        }
+        match url.param(url::keys::APPLICATION) {
+            Some(app) => Some((app.to_owned(), url.host.clone(), url.port)),
+            None => {
+                tracing::warn!(url = %url, "register-mode instance needs an application name; registered at the interface level only");
+                None
+            }
+        }
+    }
+
+    /// Writes (or, with no services left, deletes) the instance node of `key`,
+    /// after its MetadataInfo and the mapping of its interfaces.
+    async fn publish(&self, client: &zk::Client, key: &InstanceKey) -> Result<(), RegistryError> {
+        let (app, host, port) = key;
+        let path = format!("{}/{}/{host}:{port}", self.services_root, url::encode(app));
+        let _one_at_a_time = self.publishing.lock().await;
+        let entry = self.instances.lock().unwrap_or_else(|p| p.into_inner()).get(key).map(|(ms, urls)| (*ms, urls.values().cloned().collect::<Vec<Url>>()));
+        let Some((registered, services)) = entry.filter(|(_, urls)| !urls.is_empty()) else {
+            return match client.delete(&path, None).await {
+                Ok(()) | Err(zk::Error::NoNode) => Ok(()),
+                Err(e) => Err(unavailable("delete", e)),
+            };
+        };
+        let acls = zk::Acls::anyone_all();
+        let persistent = zk::CreateMode::Persistent.with_acls(acls);
+        let revision = instance::revision(app, &services);
+        let metadata = format!("{}/metadata/{}/{revision}", self.root, url::encode(app));
+        client.mkdir(&metadata[..metadata.rfind('/').unwrap_or(0)], &persistent).await.map_err(|e| unavailable("mkdir", e))?;
+        match client.create(&metadata, instance::metadata_info(app, &revision, &services).as_bytes(), &persistent).await {
+            Ok(_) | Err(zk::Error::NodeExists) => {}
+            Err(e) => return Err(unavailable("create metadata", e)),
+        }
+        let mut interfaces: Vec<&str> = services.iter().map(Url::interface).collect();
+        interfaces.sort_unstable();
+        interfaces.dedup();
+        for interface in interfaces {
+            map_service(client, &format!("{}/mapping/{}", self.root, url::encode(interface)), app).await?;
+        }
+        let data = instance::instance_json(app, host, *port, &revision, &services, registered);
+        client.mkdir(&path[..path.rfind('/').unwrap_or(0)], &persistent).await.map_err(|e| unavailable("mkdir", e))?;
+        let ephemeral = zk::CreateMode::Ephemeral.with_acls(acls);
+        for _ in 0..3 {
+            match client.create(&path, data.as_bytes(), &ephemeral).await {
+                Ok(_) => return Ok(()),
+                Err(zk::Error::NodeExists) => match client.get_data(&path).await {
+                    // Ours: new data in place, so consumers see no gap.
+                    Ok((_, stat)) if stat.ephemeral_owner == client.session_id().0 => {
+                        return match client.set_data(&path, data.as_bytes(), Some(stat.version)).await {
+                            Ok(_) => Ok(()),
+                            Err(zk::Error::BadVersion | zk::Error::NoNode) => continue,
+                            Err(e) => Err(unavailable("set instance", e)),
+                        };
+                    }
+                    // An older session's: replaced, as interface-level nodes are.
+                    Ok(_) => match client.delete(&path, None).await {
+                        Ok(()) | Err(zk::Error::NoNode) => continue,
+                        Err(e) => return Err(unavailable("delete", e)),
+                    },
+                    Err(zk::Error::NoNode) => continue,
+                    Err(e) => return Err(unavailable("get instance", e)),
+                },
+                Err(e) => return Err(unavailable("create instance", e)),
+            }
+        }
+        Err(RegistryError::Unavailable(format!("zookeeper: {path} keeps changing")))
+    }
+
+    /// Keeps `urls` as the last known providers of `query`.
+    fn save(&self, query: &Query, urls: &[Url]) {
+        if let Some(cache) = &self.cache {
+            cache.save(query, urls);
+        }
+    }
+
     fn check(&self) -> Result<(), RegistryError> {
         if self.closed.load(Ordering::Acquire) { Err(RegistryError::Closed) } else { Ok(()) }
     }
@@ -120,9 +246,60 @@ impl Inner {
                     tracing::warn!(path, error = %e, "zookeeper: could not register again");
                 }
             }
+            let keys: Vec<InstanceKey> = self.instances.lock().unwrap_or_else(|p| p.into_inner()).keys().cloned().collect();
+            for key in keys {
+                if let Err(e) = self.publish(&client, &key).await {
+                    tracing::warn!(instance = ?key, error = %e, "zookeeper: could not register the instance again");
+                }
+            }
         }
         Ok(client)
     }
+}
+
+/// Adds `app` to the comma list in the mapping node `path` (created when
+/// missing), compare-and-set on its version as Java does; a few bounded tries.
+async fn map_service(client: &zk::Client, path: &str, app: &str) -> Result<(), RegistryError> {
+    let persistent = zk::CreateMode::Persistent.with_acls(zk::Acls::anyone_all());
+    for _ in 0..5 {
+        match client.get_data(path).await {
+            Ok((data, stat)) => {
+                let text = String::from_utf8_lossy(&data);
+                if text.split(',').any(|a| a.trim() == app) {
+                    return Ok(());
+                }
+                let next = if text.trim().is_empty() { app.to_owned() } else { format!("{},{app}", text.trim()) };
+                match client.set_data(path, next.as_bytes(), Some(stat.version)).await {
+                    Ok(_) => return Ok(()),
+                    Err(zk::Error::BadVersion | zk::Error::NoNode) => continue,
+                    Err(e) => return Err(unavailable("set mapping", e)),
+                }
+            }
+            Err(zk::Error::NoNode) => {
+                client.mkdir(&path[..path.rfind('/').unwrap_or(0)], &persistent).await.map_err(|e| unavailable("mkdir", e))?;
+                match client.create(path, app.as_bytes(), &persistent).await {
+                    Ok(_) => return Ok(()),
+                    Err(zk::Error::NodeExists) => continue,
+                    Err(e) => return Err(unavailable("create mapping", e)),
+                }
+            }
+            Err(e) => return Err(unavailable("get mapping", e)),
+        }
+    }
+    Err(RegistryError::Unavailable(format!("zookeeper: {path} keeps changing")))
+}
+
+/// Where the provider cache of registry `url` lives: its `file` parameter, else
+/// `dubbo-registry-[{application}-]{host}-{port}.cache` in the per-user libdubbo
+/// folder (Java's default is `~/.dubbo/dubbo-registry-{application}-{host}-{port}.cache`).
+fn cache_path(url: &Url) -> std::path::PathBuf {
+    if let Some(file) = url.param("file").filter(|f| !f.trim().is_empty()) {
+        return file.trim().into();
+    }
+    let app = url.param(url::keys::APPLICATION).map(|a| format!("{a}-")).unwrap_or_default();
+    let name = format!("dubbo-registry-{app}{}-{}.cache", url.host.replace(':', "-"), url.port);
+    let name: String = name.chars().map(|c| if c == '/' || c == '\\' { '-' } else { c }).collect();
+    super::embedded::default_dir().join("cache").join(name)
 }
 
 /// Creates `path` (ephemeral unless `dynamic=false`) and its parents; an existing
@@ -157,16 +334,39 @@ impl Registry for ZookeeperRegistry {
         let (inner, path, url) = (self.inner.clone(), self.node_path(url), url.clone());
         Box::pin(async move {
             let client = inner.client().await?;
-            inner.own.lock().unwrap_or_else(|p| p.into_inner()).insert(path.clone(), url.clone());
-            create(&client, &path, &url).await
+            let instance = inner.instance_of(&url);
+            if let Some(key) = &instance {
+                let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis());
+                let mut instances = inner.instances.lock().unwrap_or_else(|p| p.into_inner());
+                instances.entry(key.clone()).or_insert_with(|| (now, BTreeMap::new())).1.insert(path.clone(), url.clone());
+            }
+            if instance.is_none() || inner.mode.interface() {
+                inner.own.lock().unwrap_or_else(|p| p.into_inner()).insert(path.clone(), url.clone());
+                create(&client, &path, &url).await?;
+            }
+            match instance {
+                Some(key) => inner.publish(&client, &key).await,
+                None => Ok(()),
+            }
         })
     }
 
     fn unregister(&self, url: &Url) -> BoxFuture<Result<(), RegistryError>> {
-        let (inner, path) = (self.inner.clone(), self.node_path(url));
+        let (inner, path, url) = (self.inner.clone(), self.node_path(url), url.clone());
         Box::pin(async move {
             inner.own.lock().unwrap_or_else(|p| p.into_inner()).remove(&path);
+            let instance = inner.instance_of(&url).filter(|key| {
+                let mut instances = inner.instances.lock().unwrap_or_else(|p| p.into_inner());
+                let removed = instances.get_mut(key).is_some_and(|(_, urls)| urls.remove(&path).is_some());
+                if instances.get(key).is_some_and(|(_, urls)| urls.is_empty()) {
+                    instances.remove(key);
+                }
+                removed
+            });
             let client = inner.client().await?;
+            if let Some(key) = instance {
+                inner.publish(&client, &key).await?;
+            }
             match client.delete(&path, None).await {
                 Ok(()) | Err(zk::Error::NoNode) => Ok(()),
                 Err(e) => Err(unavailable("delete", e)),
@@ -179,8 +379,26 @@ impl Registry for ZookeeperRegistry {
         let dir = format!("{}/{}/providers", self.inner.root, url::encode(&query.interface));
         let query = query.clone();
         Box::pin(async move {
-            let client = inner.client().await?;
-            let (first, watcher) = list(&client, &dir, &query).await?;
+            let live = async {
+                let client = inner.client().await?;
+                list(&client, &dir, &query).await
+            };
+            let cached = inner.cache.as_ref().and_then(|c| c.get(&query));
+            let listed = match &cached {
+                Some(_) => tokio::time::timeout(CACHE_GRACE, live).await.unwrap_or_else(|_| Err(RegistryError::Unavailable(format!("zookeeper {}: no answer in {CACHE_GRACE:?}", inner.cluster)))),
+                None => live.await,
+            };
+            let (first, watcher) = match (listed, cached) {
+                (Ok((first, watcher)), _) => {
+                    inner.save(&query, &first);
+                    (first, Some(watcher))
+                }
+                (Err(RegistryError::Unavailable(e)), Some(cached)) => {
+                    tracing::warn!(interface = query.interface, providers = cached.len(), error = e, "zookeeper unavailable: starting from the cached providers");
+                    (cached.into(), None)
+                }
+                (Err(e), _) => return Err(e),
+            };
             let (tx, rx) = watch::channel(first);
             inner.handle.spawn(follow(inner.clone(), dir, query, tx, watcher));
             Ok(Subscription::new(rx))
@@ -196,6 +414,7 @@ impl Registry for ZookeeperRegistry {
         let inner = self.inner.clone();
         self.inner.handle.spawn(async move {
             inner.own.lock().unwrap_or_else(|p| p.into_inner()).clear();
+            inner.instances.lock().unwrap_or_else(|p| p.into_inner()).clear();
             if let Some(client) = inner.client.lock().await.take() {
                 drop(client);
             }
@@ -222,9 +441,8 @@ async fn list(client: &zk::Client, dir: &str, query: &Query) -> Result<(Provider
 
 /// Re-lists `dir` each time its watch fires (re-arming it), until the registry
 /// closes or the subscription is dropped; errors are retried every second.
-async fn follow(inner: Arc<Inner>, dir: String, query: Query, tx: watch::Sender<Providers>, watcher: zk::OneshotWatcher) {
+async fn follow(inner: Arc<Inner>, dir: String, query: Query, tx: watch::Sender<Providers>, mut watcher: Option<zk::OneshotWatcher>) {
     let mut stop = inner.stop.subscribe();
-    let mut watcher = Some(watcher);
     loop {
         if let Some(w) = watcher.take() {
             tokio::select! {
@@ -246,6 +464,7 @@ async fn follow(inner: Arc<Inner>, dir: String, query: Query, tx: watch::Sender<
         match listed {
             Ok((urls, w)) => {
                 watcher = Some(w);
+                inner.save(&query, &urls);
                 tx.send_if_modified(|now| {
                     let changed = now[..] != urls[..];
                     if changed {
