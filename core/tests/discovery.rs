@@ -7,7 +7,6 @@
 mod support;
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -15,6 +14,7 @@ use std::time::{Duration, Instant};
 use libdubbo_core::facade::{CallOptions, Client, ClientConfig, ErrorKind, Reference, ReferenceConfig, Runtime, Server, ServerConfig};
 use libdubbo_core::transport::ServiceKey;
 use libdubbo_core::Value;
+use support::discovery::{registry, until_providers};
 use support::greeter::{self, GREETER};
 
 /// The environment variable that makes `child_provider` serve (set by the parent test only).
@@ -24,13 +24,6 @@ fn runtime() -> Arc<Runtime> {
     Runtime::global().unwrap()
 }
 
-/// A fresh registry folder for one test, as an `embedded://` URL.
-fn registry(name: &str) -> (PathBuf, String) {
-    let dir = std::env::temp_dir().join(format!("libdubbo-discovery-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let url = format!("embedded://{}", dir.display());
-    (dir, url)
-}
 
 async fn provider(registry: &str, version: &str) -> Server {
     let config = ServerConfig { bind: "127.0.0.1:0".parse().unwrap(), registry: Some(registry.to_owned()), application: "greeter-app".into(), ..ServerConfig::default() };
@@ -53,14 +46,6 @@ async fn hello(r: &Reference) -> Result<Value, libdubbo_core::facade::Error> {
 }
 
 /// Waits (at most `within`) until `r` lists `n` providers.
-async fn until_providers(r: &Reference, n: usize, within: Duration) -> Duration {
-    let start = Instant::now();
-    while r.providers().len() != n {
-        assert!(start.elapsed() < within, "{} providers after {within:?}, want {n}: {:?}", r.providers().len(), r.providers());
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    start.elapsed()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reference_without_url_calls_a_provider_found_in_the_embedded_registry() {

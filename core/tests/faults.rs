@@ -8,13 +8,13 @@
 mod support;
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use libdubbo_core::facade::{CallOptions, Client, ClientConfig, MethodSignature, Reference, ReferenceConfig, Runtime, Server, ServerConfig};
 use libdubbo_core::Value;
+use support::discovery::{registry, until_providers};
 use support::greeter::{self, GREETER};
 use support::zk::ZooKeeper;
 use zookeeper_client as zk;
@@ -28,13 +28,6 @@ fn runtime() -> Arc<Runtime> {
     Runtime::global().unwrap()
 }
 
-/// A fresh embedded registry folder for one test, as a URL.
-fn registry(name: &str) -> (PathBuf, String) {
-    let dir = std::env::temp_dir().join(format!("libdubbo-faults-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let url = format!("embedded://{}", dir.display());
-    (dir, url)
-}
 
 fn methods() -> Vec<MethodSignature> {
     greeter::METHODS.iter().map(|(n, t)| MethodSignature::new(*n, t).unwrap()).collect()
@@ -46,14 +39,6 @@ fn greeter_ref(client: &Client, params: &[(&str, &str)]) -> Reference {
     client.reference(config).unwrap()
 }
 
-async fn until_providers(r: &Reference, n: usize, within: Duration) -> Duration {
-    let start = Instant::now();
-    while r.providers().len() != n {
-        assert!(start.elapsed() < within, "{} providers after {within:?}, want {n}: {:?}", r.providers().len(), r.providers());
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    start.elapsed()
-}
 
 /// `n` concurrent `slow(ms)` calls, as tasks.
 fn slow_calls(r: &Reference, n: usize, ms: i32) -> Vec<tokio::task::JoinHandle<Result<Value, libdubbo_core::facade::Error>>> {

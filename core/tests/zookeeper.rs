@@ -7,10 +7,11 @@ mod support;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use libdubbo_core::facade::{CallOptions, Client, ClientConfig, ErrorKind, Reference, ReferenceConfig, Runtime, Server, ServerConfig};
+use libdubbo_core::facade::{CallOptions, Client, ClientConfig, ErrorKind, ReferenceConfig, Runtime, Server, ServerConfig};
 use libdubbo_core::transport::ServiceKey;
 use libdubbo_core::url::Url;
 use libdubbo_core::Value;
+use support::discovery::{until_providers};
 use support::greeter::{self, GREETER};
 use support::zk::ZooKeeper;
 use zookeeper_client as zk;
@@ -19,14 +20,6 @@ fn runtime() -> Arc<Runtime> {
     Runtime::global().unwrap()
 }
 
-async fn until_providers(r: &Reference, n: usize, within: Duration) -> Duration {
-    let start = Instant::now();
-    while r.providers().len() != n {
-        assert!(start.elapsed() < within, "{} providers after {within:?}, want {n}: {:?}", r.providers().len(), r.providers());
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    start.elapsed()
-}
 
 /// The decoded URLs under `/dubbo/org.example.Greeter/{category}`.
 async fn nodes(zk: &zk::Client, category: &str) -> Vec<Url> {

@@ -4,6 +4,7 @@
 
 #![allow(dead_code)] // each test binary uses part of it
 
+pub mod discovery;
 pub mod greeter;
 pub mod zk;
 
