@@ -11,8 +11,11 @@
 //!   a ZooKeeper subscription starts from while the server is down.
 //! - [`instance`]: application-level registration data (Curator instance JSON,
 //!   MetadataInfo, its revision) for ZooKeeper's `register-mode`.
+//! - [`applevel`]: application-level discovery for consumers (mapping, instances,
+//!   MetadataInfo from ZooKeeper or the provider's MetadataService) and `migration.step`.
 //! - [`open`]: a registry from its URL (`embedded://`, `zookeeper://`; none → embedded).
 
+pub mod applevel;
 mod cache;
 pub mod embedded;
 mod folder;
