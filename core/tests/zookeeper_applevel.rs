@@ -20,17 +20,23 @@ fn runtime() -> Arc<Runtime> {
     Runtime::global().unwrap()
 }
 
-/// A Greeter reference (version `version`) through the ZooKeeper at `zk_url` with `migration.step=step`.
+/// A Greeter reference (version `version`) through the ZooKeeper at `zk_url`
+/// with `migration.step=step` on the registry URL.
 fn reference(zk_url: &str, step: &str, version: &str) -> (Client, Reference) {
-    let registry = format!("{zk_url}?migration.step={step}&file.cache=false");
-    let client = Client::new(runtime(), ClientConfig { registry: Some(registry), ..ClientConfig::default() }).unwrap();
+    reference_with(&format!("{zk_url}?migration.step={step}&file.cache=false"), &[], version).unwrap()
+}
+
+/// A Greeter reference through `registry` with the reference `parameters`.
+fn reference_with(registry: &str, parameters: &[(&str, &str)], version: &str) -> Result<(Client, Reference), libdubbo_core::facade::Error> {
+    let client = Client::new(runtime(), ClientConfig { registry: Some(registry.to_owned()), ..ClientConfig::default() }).unwrap();
     let mut config = ReferenceConfig { interface: GREETER.into(), timeout: Some(Duration::from_secs(5)), ..Default::default() };
     if !version.is_empty() {
         config.version = Some(version.into());
     }
     config.methods = greeter::METHODS.iter().map(|(n, t)| libdubbo_core::facade::MethodSignature::new(*n, t).unwrap()).collect();
-    let r = client.reference(config).unwrap();
-    (client, r)
+    config.parameters = parameters.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let r = client.reference(config)?;
+    Ok((client, r))
 }
 
 async fn say_hello(r: &Reference, name: &str) {
@@ -132,6 +138,21 @@ async fn a_rust_consumer_finds_a_rust_instance_provider_only_at_the_application_
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert!(iface.providers().is_empty(), "{:?}", iface.providers());
     assert_eq!(iface.call("sayHello", vec![Value::from("x")], CallOptions::default()).await.unwrap_err().kind, ErrorKind::NoProvider);
+
+    // The reference's own migration.step wins over the registry's default (APPLICATION_FIRST).
+    let plain = format!("{}?file.cache=false", server_zk.url());
+    let (c_p_iface, p_iface) = reference_with(&plain, &[("migration.step", "FORCE_INTERFACE")], "1.0.0").unwrap();
+    let (c_p_app, p_app) = reference_with(&plain, &[("migration.step", "FORCE_APPLICATION")], "1.0.0").unwrap();
+    let (c_p_default, p_default) = reference_with(&plain, &[], "1.0.0").unwrap();
+    until_providers(&p_app, 1, Duration::from_secs(10)).await;
+    until_providers(&p_default, 1, Duration::from_secs(10)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(p_iface.providers().is_empty(), "{:?}", p_iface.providers());
+    let err = reference_with(&plain, &[("migration.step", "force_application")], "1.0.0").err().expect("an unknown reference migration.step fails");
+    assert_eq!(err.kind, ErrorKind::InvalidArgument, "{err}");
+    for c in [c_p_iface, c_p_app, c_p_default] {
+        c.close();
+    }
 
     // A second instance joins, the first leaves: followed by the watches.
     let config = ServerConfig {

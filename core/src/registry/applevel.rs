@@ -21,7 +21,7 @@ use crate::url::{self, Url};
 use crate::value::{RefTable, Value};
 
 /// Java's consumer migration step (`migration.step`, facts §3.7).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum MigrationStep {
     /// `FORCE_INTERFACE`: interface-level providers only.
     ForceInterface,

@@ -61,13 +61,21 @@ pub struct Query {
     pub version: String,
     /// The group, `""` for none.
     pub group: String,
+    /// The reference's `migration.step`, when it has one (else the registry's).
+    pub migration: Option<applevel::MigrationStep>,
 }
 
 impl Query {
     /// A query; `0.0.0` counts as no version.
     pub fn new(interface: impl Into<String>, version: &str, group: &str) -> Query {
         let version = if version == "0.0.0" { "" } else { version };
-        Query { interface: interface.into(), version: version.to_owned(), group: group.to_owned() }
+        Query { interface: interface.into(), version: version.to_owned(), group: group.to_owned(), migration: None }
+    }
+
+    /// The query with its own migration step (registries without an application level ignore it).
+    pub fn with_migration(mut self, step: applevel::MigrationStep) -> Query {
+        self.migration = Some(step);
+        self
     }
 
     /// True when `url` is a provider this query wants.

@@ -20,7 +20,7 @@
 //! `remote`) and `/dubbo/mapping/{interface}` ([`super::instance`]).
 //!
 //! Consumers read the application level too ([`super::applevel`]), as the
-//! registry URL's `migration.step` says (Java's `dubbo.application.migration.step`):
+//! reference's `migration.step` (else the registry URL's; Java's `dubbo.application.migration.step`) says:
 //! `FORCE_INTERFACE`, `APPLICATION_FIRST` (the default: application-level
 //! providers when there are any, else interface-level ones) or `FORCE_APPLICATION`.
 //! Application-level lists are followed with persistent watches on the mapping
@@ -401,7 +401,7 @@ impl Registry for ZookeeperRegistry {
     fn subscribe(&self, query: &Query) -> BoxFuture<Result<Subscription, RegistryError>> {
         let (inner, query) = (self.inner.clone(), query.clone());
         Box::pin(async move {
-            match inner.migration {
+            match query.migration.unwrap_or(inner.migration) {
                 MigrationStep::ForceInterface => subscribe_interface(inner, query).await,
                 MigrationStep::ForceApplication => subscribe_application(inner, query, true).await,
                 MigrationStep::ApplicationFirst => {
