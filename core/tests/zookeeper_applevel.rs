@@ -105,6 +105,10 @@ async fn a_rust_consumer_finds_a_java_provider_at_the_application_level_through_
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rust_consumer_finds_a_rust_instance_provider_only_at_the_application_level() {
     let Some(server_zk) = ZooKeeper::start() else { return };
+    // Subscribed before anything exists: the watches on the missing mapping and instances fire later.
+    let (c_early, early) = reference(&server_zk.url(), "FORCE_APPLICATION", "1.0.0");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(early.providers().is_empty());
     let config = ServerConfig {
         bind: "127.0.0.1:0".parse().unwrap(),
         registry: Some(format!("{}?register-mode=instance", server_zk.url())),
@@ -127,7 +131,7 @@ async fn a_rust_consumer_finds_a_rust_instance_provider_only_at_the_application_
 
     let (c_app, app) = reference(&server_zk.url(), "FORCE_APPLICATION", "1.0.0");
     let (c_first, first) = reference(&server_zk.url(), "APPLICATION_FIRST", "1.0.0");
-    for r in [&app, &first] {
+    for r in [&early, &app, &first] {
         until_providers(r, 1, Duration::from_secs(10)).await;
         say_hello(r, "instance").await;
     }
@@ -174,7 +178,7 @@ async fn a_rust_consumer_finds_a_rust_instance_provider_only_at_the_application_
     let bad = Client::new(runtime(), ClientConfig { registry: Some(format!("{}?migration.step=SOMETIMES", server_zk.url())), ..ClientConfig::default() }).unwrap();
     let err = bad.reference(ReferenceConfig { interface: GREETER.into(), ..Default::default() }).err().expect("an unknown migration.step fails");
     assert_eq!(err.kind, ErrorKind::InvalidArgument, "{err}");
-    for c in [c_app, c_first, c_iface, bad] {
+    for c in [c_early, c_app, c_first, c_iface, bad] {
         c.close();
     }
     second.close();

@@ -87,6 +87,10 @@ pub struct Instance {
     pub endpoints: BTreeMap<String, u16>,
     /// The MetadataService's port, from `dubbo.metadata-service.url-params`.
     pub metadata_port: Option<u16>,
+    /// The MetadataService's protocol from there (`dubbo` when not given).
+    pub metadata_protocol: String,
+    /// `meta-v`: `1.0.0` (MetadataService, dubbo) or `2.0.0` (MetadataServiceV2, triple only).
+    pub metadata_version: String,
 }
 
 fn json_port(v: &Json) -> Option<u16> {
@@ -123,7 +127,9 @@ pub fn parse_instance(app: &str, data: &[u8]) -> Option<Instance> {
             }
         }
     }
-    let metadata_port = metadata.and_then(|m| m.get("dubbo.metadata-service.url-params")).and_then(nested).and_then(|p| p.get("port").and_then(json_port));
+    let service_params = metadata.and_then(|m| m.get("dubbo.metadata-service.url-params")).and_then(nested);
+    let metadata_port = service_params.as_ref().and_then(|p| p.get("port").and_then(json_port));
+    let metadata_protocol = service_params.as_ref().and_then(|p| p.get("protocol")).and_then(Json::as_str).unwrap_or("dubbo").to_owned();
     Some(Instance {
         app: app.to_owned(),
         host,
@@ -132,6 +138,8 @@ pub fn parse_instance(app: &str, data: &[u8]) -> Option<Instance> {
         storage: text("dubbo.metadata.storage-type").unwrap_or_else(|| "local".to_owned()),
         endpoints,
         metadata_port,
+        metadata_protocol,
+        metadata_version: text("meta-v").unwrap_or_else(|| METADATA_SERVICE_VERSION.to_owned()),
     })
 }
 
@@ -257,6 +265,9 @@ pub fn provider_urls(instance: &Instance, services: &[ServiceInfo], query: &Quer
 
 /// Asks `instance`'s MetadataService for the MetadataInfo of its revision.
 pub async fn fetch_local(instance: &Instance) -> Result<Vec<ServiceInfo>, String> {
+    if instance.metadata_protocol != "dubbo" || instance.metadata_version == "2.0.0" {
+        return Err(format!("MetadataService {} over {} is not served over dubbo2", instance.metadata_version, instance.metadata_protocol));
+    }
     let ip: IpAddr = instance.host.parse().map_err(|_| format!("instance address {:?} is not an IP", instance.host))?;
     let port = instance.metadata_port.unwrap_or(instance.port);
     let addr = SocketAddr::new(ip.to_canonical(), port);
@@ -294,6 +305,7 @@ mod tests {
         let i = parse_instance("demo", node).unwrap();
         assert_eq!((i.host.as_str(), i.port, i.revision.as_str(), i.storage.as_str(), i.metadata_port), ("::ffff:127.0.0.1", 20880, "abc", "local", Some(20882)));
         assert_eq!(i.endpoints.get("dubbo"), Some(&20881));
+        assert_eq!((i.metadata_protocol.as_str(), i.metadata_version.as_str()), ("dubbo", "1.0.0"));
         for bad in [&b""[..], b"{", b"[]", b"{\"address\":1}", b"{\"address\":\"h\",\"port\":70000}", b"\xff"] {
             assert_eq!(parse_instance("demo", bad), None);
         }
