@@ -271,13 +271,15 @@ pub async fn fetch_local(instance: &Instance) -> Result<Vec<ServiceInfo>, String
     let ip: IpAddr = instance.host.parse().map_err(|_| format!("instance address {:?} is not an IP", instance.host))?;
     let port = instance.metadata_port.unwrap_or(instance.port);
     let addr = SocketAddr::new(ip.to_canonical(), port);
+    // One deadline for connecting and calling.
+    let deadline = tokio::time::Instant::now() + METADATA_TIMEOUT;
     let options = ClientOptions { connect_timeout: METADATA_TIMEOUT, ..ClientOptions::default() };
-    let connection = Connection::connect(addr, options).await.map_err(|e| format!("MetadataService at {addr}: {e}"))?;
+    let connection = Connection::connect_by(addr, options, deadline).await.map_err(|e| format!("MetadataService at {addr}: {e}"))?;
     let mut invocation = Invocation::new(METADATA_SERVICE, "getMetadataInfo", "Ljava/lang/String;", vec![Value::from(instance.revision.as_str())]);
     invocation.version = METADATA_SERVICE_VERSION.to_owned();
     let mut invocation = invocation.with_consumer_attachments(METADATA_TIMEOUT.as_millis() as u64);
     invocation.attachments.push(("group".to_owned(), Value::from(instance.app.as_str())));
-    let result = connection.call(&invocation, METADATA_TIMEOUT).await;
+    let result = connection.call_by(&invocation, deadline).await;
     connection.close();
     match result.map_err(|e| format!("MetadataService at {addr}: {e}"))?.outcome {
         Outcome::Value(v) => metadata_from_value(&v).ok_or_else(|| format!("MetadataService at {addr}: not a MetadataInfo: {v:?}")),

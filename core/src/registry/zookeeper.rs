@@ -60,6 +60,9 @@ const MAX_INSTANCES: usize = 1024;
 const METADATA_RETRIES: u32 = 30;
 /// What a first application-level reading may take beyond connecting (MetadataService calls).
 const METADATA_GRACE: Duration = Duration::from_secs(10);
+/// What APPLICATION_FIRST waits for the first application-level reading before
+/// it starts from the interface level alone.
+const FIRST_GRACE: Duration = Duration::from_secs(3);
 
 /// A ZooKeeper registry (`zookeeper://host:port?backup=host2:port2`).
 pub struct ZookeeperRegistry {
@@ -622,8 +625,14 @@ async fn subscribe_application(inner: Arc<Inner>, query: Query, strict: bool) ->
     let (events, events_rx) = tokio::sync::mpsc::channel(1);
     let mut state = AppState { metadata: HashMap::new(), watches: HashMap::new(), events, incomplete: false };
     // Not strict (APPLICATION_FIRST): no longer than the interface level waits
-    // before it starts from its cached list, when it has one.
-    let grace = if !strict && inner.cache.as_ref().is_some_and(|c| c.get(&query).is_some()) { CACHE_GRACE } else { CONNECT_TIMEOUT + METADATA_GRACE };
+    // before it starts from its cached list, when it has one, and never so long
+    // that unreachable MetadataServices hold the interface-level list back; what
+    // it misses comes with the next reading.
+    let grace = match (strict, inner.cache.as_ref().is_some_and(|c| c.get(&query).is_some())) {
+        (true, _) => CONNECT_TIMEOUT + METADATA_GRACE,
+        (false, true) => CACHE_GRACE,
+        (false, false) => FIRST_GRACE,
+    };
     let first = tokio::time::timeout(grace, async {
         let client = inner.client().await?;
         list_application(&inner, &client, &query, &mut state).await
