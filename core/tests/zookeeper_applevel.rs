@@ -183,3 +183,41 @@ async fn a_rust_consumer_finds_a_rust_instance_provider_only_at_the_application_
     }
     second.close();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_java_instance_provider_with_remote_metadata_is_found_only_at_the_application_level() {
+    let Some(jar) = support::java_peer_jar() else { return };
+    let Some(server_zk) = ZooKeeper::start() else { return };
+    // Instance only, MetadataInfo written by Java (fastjson2) to /dubbo/metadata.
+    let props = [format!("-Dpeer.registry={}", server_zk.url()), "-Dpeer.registerMode=instance".to_owned(), "-Dpeer.metadataType=remote".to_owned()];
+    let java = tokio::task::spawn_blocking(move || {
+        let props: Vec<&str> = props.iter().map(String::as_str).collect();
+        support::JavaProvider::start(&jar, &props, &[])
+    })
+    .await
+    .unwrap();
+    let watcher = zk::Client::connect(&server_zk.address()).await.unwrap();
+    let instances = watcher.list_children("/services/java-peer-provider").await.unwrap();
+    assert_eq!(instances.len(), 1, "{instances:?}");
+    let node = String::from_utf8(watcher.get_data(&format!("/services/java-peer-provider/{}", instances[0])).await.unwrap().0).unwrap();
+    assert!(node.contains("\"dubbo.metadata.storage-type\":\"remote\""), "{node}");
+    let revision = node.split("\"dubbo.metadata.revision\":\"").nth(1).and_then(|r| r.split('"').next()).unwrap();
+    let info = String::from_utf8(watcher.get_data(&format!("/dubbo/metadata/java-peer-provider/{revision}")).await.unwrap().0).unwrap();
+    println!("java MetadataInfo: {info}");
+
+    let (c_app, app) = reference(&server_zk.url(), "FORCE_APPLICATION", "");
+    let (c_first, first) = reference(&server_zk.url(), "APPLICATION_FIRST", "");
+    for r in [&app, &first] {
+        until_providers(r, 1, Duration::from_secs(20)).await;
+        say_hello(r, "remote").await;
+    }
+    let (c_iface, iface) = reference(&server_zk.url(), "FORCE_INTERFACE", "");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(iface.providers().is_empty(), "FORCE_INTERFACE ignores the application level: {:?}", iface.providers());
+    let mut java = java;
+    tokio::task::spawn_blocking(move || java.terminate()).await.unwrap();
+    until_providers(&app, 0, Duration::from_secs(15)).await;
+    for c in [c_app, c_first, c_iface] {
+        c.close();
+    }
+}
