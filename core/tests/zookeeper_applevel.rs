@@ -221,3 +221,35 @@ async fn a_java_instance_provider_with_remote_metadata_is_found_only_at_the_appl
         c.close();
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn application_level_watches_come_back_with_a_new_session() {
+    let Some(mut server_zk) = ZooKeeper::start() else { return };
+    // 4 s sessions (the server's minimum) so that an outage expires them quickly.
+    let provider_registry = format!("{}?session=4000&register-mode=instance", server_zk.url());
+    let provider = |registry: String| ServerConfig { bind: "127.0.0.1:0".parse().unwrap(), registry: Some(registry), application: "rust-app".into(), ..ServerConfig::default() };
+    let server = Server::bind(runtime(), provider(provider_registry.clone())).await.unwrap();
+    server.export_registered(greeter::service("", "")).await.unwrap();
+    let (client, app) = reference_with(&format!("{}?session=4000&migration.step=FORCE_APPLICATION&file.cache=false", server_zk.url()), &[], "").unwrap();
+    until_providers(&app, 1, Duration::from_secs(10)).await;
+
+    // Down for longer than the session: the last list stays meanwhile.
+    tokio::task::block_in_place(|| server_zk.kill());
+    tokio::time::sleep(Duration::from_secs(7)).await;
+    assert_eq!(app.providers().len(), 1);
+    tokio::task::block_in_place(|| server_zk.restart());
+
+    // A provider that registers after the restart is seen through the new session's watches
+    // (well before the 30 s resync).
+    let second = Server::bind(runtime(), provider(provider_registry)).await.unwrap();
+    second.export_registered(greeter::service("", "")).await.unwrap();
+    until_providers(&app, 2, Duration::from_secs(20)).await;
+    say_hello(&app, "renewed").await;
+    // And one that leaves later, once everything has settled on the new session.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    second.close();
+    until_providers(&app, 1, Duration::from_secs(10)).await;
+    assert_eq!(app.providers(), vec![server.local_addr().to_string()]);
+    client.close();
+    server.close();
+}
