@@ -127,7 +127,12 @@ impl Client {
         let registry = self.shared.registry()?.ok_or_else(|| {
             Error::new(ErrorKind::NoProvider, format!("no provider URL for {} and the registry is N/A (give a dubbo:// URL)", config.interface))
         })?;
-        let query = Query::new(config.interface.clone(), config.version.as_deref().unwrap_or(""), config.group.as_deref().unwrap_or(""));
+        let mut query = Query::new(config.interface.clone(), config.version.as_deref().unwrap_or(""), config.group.as_deref().unwrap_or(""));
+        if let Some((_, step)) = config.parameters.iter().rev().find(|(k, _)| k == "migration.step") {
+            let step = registry::applevel::MigrationStep::parse(step)
+                .ok_or_else(|| Error::invalid(format!("migration.step {step:?} (known: FORCE_INTERFACE, APPLICATION_FIRST, FORCE_APPLICATION)")))?;
+            query = query.with_migration(step);
+        }
         let binding = discovery::discover(self.shared.clone(), registry, query, consumer.clone());
         Ok(Reference::new(self.shared.clone(), config, consumer, binding))
     }

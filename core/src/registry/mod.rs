@@ -11,8 +11,11 @@
 //!   a ZooKeeper subscription starts from while the server is down.
 //! - [`instance`]: application-level registration data (Curator instance JSON,
 //!   MetadataInfo, its revision) for ZooKeeper's `register-mode`.
+//! - [`applevel`]: application-level discovery for consumers (mapping, instances,
+//!   MetadataInfo from ZooKeeper or the provider's MetadataService) and `migration.step`.
 //! - [`open`]: a registry from its URL (`embedded://`, `zookeeper://`; none → embedded).
 
+pub mod applevel;
 mod cache;
 pub mod embedded;
 mod folder;
@@ -58,13 +61,21 @@ pub struct Query {
     pub version: String,
     /// The group, `""` for none.
     pub group: String,
+    /// The reference's `migration.step`, when it has one (else the registry's).
+    pub migration: Option<applevel::MigrationStep>,
 }
 
 impl Query {
     /// A query; `0.0.0` counts as no version.
     pub fn new(interface: impl Into<String>, version: &str, group: &str) -> Query {
         let version = if version == "0.0.0" { "" } else { version };
-        Query { interface: interface.into(), version: version.to_owned(), group: group.to_owned() }
+        Query { interface: interface.into(), version: version.to_owned(), group: group.to_owned(), migration: None }
+    }
+
+    /// The query with its own migration step (registries without an application level ignore it).
+    pub fn with_migration(mut self, step: applevel::MigrationStep) -> Query {
+        self.migration = Some(step);
+        self
     }
 
     /// True when `url` is a provider this query wants.

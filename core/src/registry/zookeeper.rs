@@ -18,6 +18,13 @@
 //! level: `/services/{application}/{ip}:{port}` in Curator's JSON, with their
 //! MetadataInfo under `/dubbo/metadata/{app}/{revision}` (storage-type
 //! `remote`) and `/dubbo/mapping/{interface}` ([`super::instance`]).
+//!
+//! Consumers read the application level too ([`super::applevel`]), as the
+//! reference's `migration.step` (else the registry URL's; Java's `dubbo.application.migration.step`) says:
+//! `FORCE_INTERFACE`, `APPLICATION_FIRST` (the default: application-level
+//! providers when there are any, else interface-level ones) or `FORCE_APPLICATION`.
+//! Application-level lists are followed with persistent watches on the mapping
+//! node and on `/services/{app}` (recursive), and re-read every [`RESYNC`].
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -29,6 +36,7 @@ use tokio::sync::watch;
 use zookeeper_client as zk;
 
 use super::cache::ProviderCache;
+use super::applevel::{self, MigrationStep};
 use super::instance::{self, RegisterMode};
 use super::{category_of, BoxFuture, Providers, Query, Registry, RegistryError, Subscription};
 use crate::url::{self, Url};
@@ -43,6 +51,18 @@ const RETRY: Duration = Duration::from_secs(1);
 /// starts from the cache (short: within a call's default 1 s timeout; the live
 /// list replaces the cached one as soon as the server answers).
 const CACHE_GRACE: Duration = Duration::from_millis(500);
+/// How often an application-level subscription is read again without a watch event.
+pub const RESYNC: Duration = Duration::from_secs(30);
+/// Applications per interface and instances per application read at most.
+const MAX_APPS: usize = 64;
+const MAX_INSTANCES: usize = 1024;
+/// Quick retries (every [`RETRY`]) after a MetadataInfo could not be had, before waiting for [`RESYNC`].
+const METADATA_RETRIES: u32 = 30;
+/// What a first application-level reading may take beyond connecting (MetadataService calls).
+const METADATA_GRACE: Duration = Duration::from_secs(10);
+/// What APPLICATION_FIRST waits for the first application-level reading before
+/// it starts from the interface level alone.
+const FIRST_GRACE: Duration = Duration::from_secs(3);
 
 /// A ZooKeeper registry (`zookeeper://host:port?backup=host2:port2`).
 pub struct ZookeeperRegistry {
@@ -66,6 +86,8 @@ struct Inner {
     /// The provider lists on disk (`None` with `file.cache=false`).
     cache: Option<ProviderCache>,
     mode: RegisterMode,
+    /// Which levels a subscription reads (`migration.step`).
+    migration: MigrationStep,
     /// `/services` (the registry URL's `rootPath`).
     services_root: String,
     /// The application-level instances registered: (app, host, port) → (first
@@ -105,6 +127,10 @@ impl ZookeeperRegistry {
             None => RegisterMode::Interface,
             Some(m) => RegisterMode::parse(m).ok_or_else(|| RegistryError::Invalid(format!("register-mode {m:?} (known: interface, instance, all)")))?,
         };
+        let migration = match url.param("migration.step") {
+            None => MigrationStep::default(),
+            Some(m) => MigrationStep::parse(m).ok_or_else(|| RegistryError::Invalid(format!("migration.step {m:?} (known: FORCE_INTERFACE, APPLICATION_FIRST, FORCE_APPLICATION)")))?,
+        };
         let services_root = format!("/{}", url.param("rootPath").unwrap_or("services").trim_matches('/'));
         let cache = match url.param("file.cache") {
             Some("false") => None,
@@ -120,6 +146,7 @@ impl ZookeeperRegistry {
             closed: AtomicBool::new(false),
             cache,
             mode,
+            migration,
             services_root,
             instances: Mutex::default(),
             publishing: tokio::sync::Mutex::new(()),
@@ -375,33 +402,16 @@ impl Registry for ZookeeperRegistry {
     }
 
     fn subscribe(&self, query: &Query) -> BoxFuture<Result<Subscription, RegistryError>> {
-        let inner = self.inner.clone();
-        let dir = format!("{}/{}/providers", self.inner.root, url::encode(&query.interface));
-        let query = query.clone();
+        let (inner, query) = (self.inner.clone(), query.clone());
         Box::pin(async move {
-            let live = async {
-                let client = inner.client().await?;
-                list(&client, &dir, &query).await
-            };
-            let cached = inner.cache.as_ref().and_then(|c| c.get(&query));
-            let listed = match &cached {
-                Some(_) => tokio::time::timeout(CACHE_GRACE, live).await.unwrap_or_else(|_| Err(RegistryError::Unavailable(format!("zookeeper {}: no answer in {CACHE_GRACE:?}", inner.cluster)))),
-                None => live.await,
-            };
-            let (first, watcher) = match (listed, cached) {
-                (Ok((first, watcher)), _) => {
-                    inner.save(&query, &first);
-                    (first, Some(watcher))
+            match query.migration.unwrap_or(inner.migration) {
+                MigrationStep::ForceInterface => subscribe_interface(inner, query).await,
+                MigrationStep::ForceApplication => subscribe_application(inner, query, true).await,
+                MigrationStep::ApplicationFirst => {
+                    let (interface, application) = tokio::join!(subscribe_interface(inner.clone(), query.clone()), subscribe_application(inner.clone(), query, false));
+                    Ok(application_first(&inner.handle, interface?, application?))
                 }
-                (Err(RegistryError::Unavailable(e)), Some(cached)) => {
-                    tracing::warn!(interface = query.interface, providers = cached.len(), error = e, "zookeeper unavailable: starting from the cached providers");
-                    (cached.into(), None)
-                }
-                (Err(e), _) => return Err(e),
-            };
-            let (tx, rx) = watch::channel(first);
-            inner.handle.spawn(follow(inner.clone(), dir, query, tx, watcher));
-            Ok(Subscription::new(rx))
+            }
         })
     }
 
@@ -425,6 +435,274 @@ impl Registry for ZookeeperRegistry {
 impl Drop for ZookeeperRegistry {
     fn drop(&mut self) {
         self.close();
+    }
+}
+
+/// The interface-level subscription of `query` (`/dubbo/{interface}/providers`).
+async fn subscribe_interface(inner: Arc<Inner>, query: Query) -> Result<Subscription, RegistryError> {
+    let dir = format!("{}/{}/providers", inner.root, url::encode(&query.interface));
+    let live = async {
+        let client = inner.client().await?;
+        list(&client, &dir, &query).await
+    };
+    let cached = inner.cache.as_ref().and_then(|c| c.get(&query));
+    let listed = match &cached {
+        Some(_) => tokio::time::timeout(CACHE_GRACE, live).await.unwrap_or_else(|_| Err(RegistryError::Unavailable(format!("zookeeper {}: no answer in {CACHE_GRACE:?}", inner.cluster)))),
+        None => live.await,
+    };
+    let (first, watcher) = match (listed, cached) {
+        (Ok((first, watcher)), _) => {
+            inner.save(&query, &first);
+            (first, Some(watcher))
+        }
+        (Err(RegistryError::Unavailable(e)), Some(cached)) => {
+            tracing::warn!(interface = query.interface, providers = cached.len(), error = e, "zookeeper unavailable: starting from the cached providers");
+            (cached.into(), None)
+        }
+        (Err(e), _) => return Err(e),
+    };
+    let (tx, rx) = watch::channel(first);
+    inner.handle.spawn(follow(inner.clone(), dir, query, tx, watcher));
+    Ok(Subscription::new(rx))
+}
+
+/// APPLICATION_FIRST: the application-level list when it has providers, else the interface-level one.
+fn application_first(handle: &Handle, mut interface: Subscription, mut application: Subscription) -> Subscription {
+    fn pick(interface: &Providers, application: &Providers) -> Providers {
+        if application.is_empty() { interface.clone() } else { application.clone() }
+    }
+    let (tx, rx) = watch::channel(pick(&interface.current(), &application.current()));
+    handle.spawn(async move {
+        loop {
+            tokio::select! {
+                next = interface.changed() => if next.is_none() { return },
+                next = application.changed() => if next.is_none() { return },
+                _ = tx.closed() => return,
+            }
+            let next = pick(&interface.current(), &application.current());
+            tx.send_if_modified(|now| {
+                let changed = now[..] != next[..];
+                if changed {
+                    *now = next;
+                }
+                changed
+            });
+        }
+    });
+    Subscription::new(rx)
+}
+
+/// What an application-level subscription keeps between readings.
+struct AppState {
+    /// MetadataInfo services by (app, revision).
+    metadata: HashMap<(String, String), Arc<[applevel::ServiceInfo]>>,
+    /// The persistent watches by path (each forwards its events to `events`).
+    watches: HashMap<String, tokio::task::JoinHandle<()>>,
+    events: tokio::sync::mpsc::Sender<()>,
+    /// True when the last reading missed some instance's MetadataInfo.
+    incomplete: bool,
+}
+
+impl AppState {
+    /// Watches `path` (persistent, `mode`) unless a live watch already does.
+    async fn watch(&mut self, inner: &Inner, client: &zk::Client, path: &str, mode: zk::AddWatchMode) {
+        if self.watches.get(path).is_some_and(|h| !h.is_finished()) {
+            return;
+        }
+        let mut watcher = match client.watch(path, mode).await {
+            Ok(w) => w,
+            Err(e) => {
+                tracing::warn!(path, error = %e, "zookeeper: could not watch; reading it again later");
+                return;
+            }
+        };
+        let events = self.events.clone();
+        let task = inner.handle.spawn(async move {
+            loop {
+                tokio::select! {
+                    event = watcher.changed() => {
+                        let _ = events.try_send(());
+                        if event.session_state.is_terminated() {
+                            return;
+                        }
+                    }
+                    _ = events.closed() => return,
+                }
+            }
+        });
+        if let Some(old) = self.watches.insert(path.to_owned(), task) {
+            old.abort();
+        }
+    }
+
+    /// The MetadataInfo services of `instance` (cached by revision), or `None` (logged) when they cannot be had.
+    async fn services(&mut self, inner: &Inner, client: &zk::Client, instance: &applevel::Instance) -> Option<Arc<[applevel::ServiceInfo]>> {
+        if instance.revision.is_empty() || instance.revision == "0" {
+            return None;
+        }
+        let key = (instance.app.clone(), instance.revision.clone());
+        if let Some(services) = self.metadata.get(&key) {
+            return Some(services.clone());
+        }
+        let got = if instance.storage == "remote" {
+            let path = format!("{}/metadata/{}/{}", inner.root, url::encode(&instance.app), url::encode(&instance.revision));
+            match client.get_data(&path).await {
+                Ok((data, _)) => applevel::parse_metadata_json(&data).ok_or_else(|| format!("{path}: not a MetadataInfo")),
+                Err(e) => Err(format!("{path}: {e}")),
+            }
+        } else {
+            applevel::fetch_local(instance).await
+        };
+        match got {
+            Ok(services) => {
+                let services: Arc<[applevel::ServiceInfo]> = services.into();
+                if self.metadata.len() >= 4 * MAX_APPS {
+                    self.metadata.clear();
+                }
+                self.metadata.insert(key, services.clone());
+                Some(services)
+            }
+            Err(e) => {
+                tracing::warn!(app = instance.app, host = instance.host, port = instance.port, revision = instance.revision, error = e, "no MetadataInfo for an instance; skipped");
+                self.incomplete = true;
+                None
+            }
+        }
+    }
+}
+
+/// The application-level providers of `query` now (and watches on what they come from).
+async fn list_application(inner: &Inner, client: &zk::Client, query: &Query, state: &mut AppState) -> Result<Providers, RegistryError> {
+    state.incomplete = false;
+    let mapping = format!("{}/mapping/{}", inner.root, url::encode(&query.interface));
+    state.watch(inner, client, &mapping, zk::AddWatchMode::Persistent).await;
+    let apps = match client.get_data(&mapping).await {
+        Ok((data, _)) => applevel::app_names(&data),
+        Err(zk::Error::NoNode) => Vec::new(),
+        Err(e) => return Err(unavailable("get mapping", e)),
+    };
+    let mut urls = Vec::new();
+    let mut watched = vec![mapping];
+    for app in apps.iter().take(MAX_APPS) {
+        let dir = format!("{}/{}", inner.services_root, url::encode(app));
+        state.watch(inner, client, &dir, zk::AddWatchMode::PersistentRecursive).await;
+        watched.push(dir.clone());
+        let children = match client.list_children(&dir).await {
+            Ok(children) => children,
+            Err(zk::Error::NoNode) => continue,
+            Err(e) => return Err(unavailable("list instances", e)),
+        };
+        for child in children.iter().take(MAX_INSTANCES) {
+            let data = match client.get_data(&format!("{dir}/{child}")).await {
+                Ok((data, _)) => data,
+                Err(zk::Error::NoNode) => continue,
+                Err(e) => return Err(unavailable("get instance", e)),
+            };
+            let Some(instance) = applevel::parse_instance(app, &data) else {
+                tracing::warn!(path = format!("{dir}/{child}"), "not a service instance; skipped");
+                continue;
+            };
+            if let Some(services) = state.services(inner, client, &instance).await {
+                urls.extend(applevel::provider_urls(&instance, &services, query));
+            }
+        }
+    }
+    state.watches.retain(|path, task| {
+        let keep = watched.contains(path);
+        if !keep {
+            task.abort();
+        }
+        keep
+    });
+    urls.sort_by_cached_key(Url::to_full_string);
+    urls.dedup();
+    Ok(urls.into())
+}
+
+/// The application-level subscription of `query`. `strict`: a server that
+/// cannot be reached fails it (FORCE_APPLICATION); otherwise it starts empty.
+async fn subscribe_application(inner: Arc<Inner>, query: Query, strict: bool) -> Result<Subscription, RegistryError> {
+    let (events, events_rx) = tokio::sync::mpsc::channel(1);
+    let mut state = AppState { metadata: HashMap::new(), watches: HashMap::new(), events, incomplete: false };
+    // Not strict (APPLICATION_FIRST): no longer than the interface level waits
+    // before it starts from its cached list, when it has one, and never so long
+    // that unreachable MetadataServices hold the interface-level list back; what
+    // it misses comes with the next reading.
+    let grace = match (strict, inner.cache.as_ref().is_some_and(|c| c.get(&query).is_some())) {
+        (true, _) => CONNECT_TIMEOUT + METADATA_GRACE,
+        (false, true) => CACHE_GRACE,
+        (false, false) => FIRST_GRACE,
+    };
+    let first = tokio::time::timeout(grace, async {
+        let client = inner.client().await?;
+        list_application(&inner, &client, &query, &mut state).await
+    })
+    .await
+    .unwrap_or_else(|_| Err(RegistryError::Unavailable(format!("zookeeper {}: no application-level answer in {grace:?}", inner.cluster))));
+    let first = match first {
+        Ok(first) => first,
+        Err(e) if strict => {
+            for task in state.watches.values() {
+                task.abort();
+            }
+            return Err(e);
+        }
+        Err(e) => {
+            tracing::warn!(interface = query.interface, error = %e, "zookeeper: no application-level providers yet");
+            state.incomplete = true;
+            Providers::from(Vec::new())
+        }
+    };
+    let (tx, rx) = watch::channel(first);
+    inner.handle.spawn(follow_application(inner.clone(), query, tx, state, events_rx));
+    Ok(Subscription::new(rx))
+}
+
+/// Reads the application level again on every watch event, every [`RESYNC`],
+/// and (a bounded number of times) every [`RETRY`] while some MetadataInfo is
+/// missing, until the registry closes or the subscription is dropped.
+async fn follow_application(inner: Arc<Inner>, query: Query, tx: watch::Sender<Providers>, mut state: AppState, mut events: tokio::sync::mpsc::Receiver<()>) {
+    let mut stop = inner.stop.subscribe();
+    let mut retries = 0;
+    loop {
+        let wait = if state.incomplete && retries < METADATA_RETRIES {
+            retries += 1;
+            RETRY
+        } else {
+            RESYNC
+        };
+        tokio::select! {
+            _ = events.recv() => {}
+            _ = tokio::time::sleep(wait) => {}
+            _ = tx.closed() => break,
+            _ = stop.changed() => break,
+        }
+        let listed = match inner.client().await {
+            Ok(client) => list_application(&inner, &client, &query, &mut state).await,
+            Err(e) => Err(e),
+        };
+        match listed {
+            Ok(urls) => {
+                if !state.incomplete {
+                    retries = 0;
+                }
+                tx.send_if_modified(|now| {
+                    let changed = now[..] != urls[..];
+                    if changed {
+                        *now = urls;
+                    }
+                    changed
+                });
+            }
+            Err(RegistryError::Closed) => break,
+            Err(e) => {
+                state.incomplete = true;
+                tracing::warn!(interface = query.interface, error = %e, "zookeeper: application-level reading failed; trying again");
+            }
+        }
+    }
+    for task in state.watches.values() {
+        task.abort();
     }
 }
 

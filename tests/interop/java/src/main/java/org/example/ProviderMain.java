@@ -23,11 +23,19 @@ final class ProviderMain {
         ApplicationConfig app = new ApplicationConfig("java-peer-provider");
         app.setQosEnable(false);
         app.setLogger("slf4j");
-        // -Dpeer.registry=zookeeper://127.0.0.1:P registers through ZooKeeper (interface level only),
+        // -Dpeer.registry=zookeeper://127.0.0.1:P registers through ZooKeeper (interface level unless
+        // peer.registerMode says otherwise),
         // at the loopback address the bind trick above makes reachable.
         String registry = System.getProperty("peer.registry", RegistryConfig.NO_AVAILABLE);
         if (!registry.equals(RegistryConfig.NO_AVAILABLE)) {
-            app.setRegisterMode("interface");
+            // -Dpeer.registerMode=all|instance registers at the application level too (Java's
+            // default is all); -Dpeer.metadataType=remote writes MetadataInfo to ZooKeeper instead
+            // of serving it from MetadataService (Java's default, local).
+            app.setRegisterMode(System.getProperty("peer.registerMode", "interface"));
+            String metadataType = System.getProperty("peer.metadataType");
+            if (metadataType != null) {
+                app.setMetadataType(metadataType);
+            }
             PeerMain.defaultProperty("DUBBO_IP_TO_REGISTRY", "::ffff:127.0.0.1");
         }
 
