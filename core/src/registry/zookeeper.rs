@@ -13,8 +13,8 @@
 //! cannot be reached starts from the cached list and follows the server once
 //! it is back.
 //!
-//! `register-mode` (`interface`, the default here; `instance`; `all`, Java's
-//! default) says whether providers also (or only) appear at the application
+//! `register-mode` (`all`, the default as in Java; `interface`; `instance`) says
+//! whether providers also (or only) appear at the application
 //! level: `/services/{application}/{ip}:{port}` in Curator's JSON, with their
 //! MetadataInfo under `/dubbo/metadata/{app}/{revision}` (storage-type
 //! `remote`) and `/dubbo/mapping/{interface}` ([`super::instance`]).
@@ -124,7 +124,7 @@ impl ZookeeperRegistry {
         let auth = url.username.as_ref().map(|u| format!("{u}:{}", url.password.as_deref().unwrap_or("")).into_bytes());
         let session_timeout = url.param("session").and_then(|s| s.parse().ok()).map_or(SESSION_TIMEOUT, Duration::from_millis);
         let mode = match url.param("register-mode") {
-            None => RegisterMode::Interface,
+            None => RegisterMode::All,
             Some(m) => RegisterMode::parse(m).ok_or_else(|| RegistryError::Invalid(format!("register-mode {m:?} (known: interface, instance, all)")))?,
         };
         let migration = match url.param("migration.step") {
@@ -522,7 +522,9 @@ impl AppState {
                 tokio::select! {
                     event = watcher.changed() => {
                         let _ = events.try_send(());
-                        if event.session_state.is_terminated() {
+                        // After a disconnect the watch may not come back with the
+                        // connection: end it, so that the next reading arms a new one.
+                        if event.session_state.is_terminated() || event.session_state == zk::SessionState::Disconnected {
                             return;
                         }
                     }
