@@ -60,7 +60,7 @@ export declare function bindServer(options: ServerOptions, dispatch: (arg: Buffe
 
 /** Client settings, in Java Dubbo's names; durations in milliseconds. */
 export interface ClientOptions {
-  /** `registry`: none for the embedded one, `zookeeper://host:port`, or `N/A`. */
+  /** `registry`: none for the embedded one, `zookeeper://host:port`, `N/A`, or direct `dubbo://` URLs. */
   registry?: string
   application?: string
   timeout?: number

@@ -25,7 +25,7 @@ use crate::wire::{Reader, Writer};
 /// Client settings, in Java Dubbo's names; durations in milliseconds.
 #[napi(object)]
 pub struct ClientOptions {
-    /// `registry`: none for the embedded one, `zookeeper://host:port`, or `N/A`.
+    /// `registry`: none for the embedded one, `zookeeper://host:port`, `N/A`, or direct `dubbo://` URLs.
     pub registry: Option<String>,
     pub application: Option<String>,
     pub timeout: Option<f64>,

@@ -110,7 +110,6 @@ class Pending {
 /** A Dubbo consumer: connections are shared by its references. An idle client does not keep the process alive. */
 export class Client {
   private readonly inner: NativeClient
-  private readonly registry: string | undefined
   private readonly pending = new Pending()
 
   constructor(registry?: string | ClientOptions, options?: ClientOptions) {
@@ -118,11 +117,8 @@ export class Client {
       options = registry
       registry = undefined
     }
-    // `dubbo://` addresses are providers (direct); anything else names a registry
-    // (none: the embedded one, which needs no server).
-    const direct = registry !== undefined && registry.trim().startsWith('dubbo://')
-    this.registry = direct ? registry : undefined
-    const nativeOptions = { ...(options ?? {}), registry: direct ? 'N/A' : registry }
+    // A registry address (none: the embedded one), or direct `dubbo://` provider URLs.
+    const nativeOptions = { ...(options ?? {}), registry }
     const pending = this.pending
     this.inner = errorsNative(() => new native.NativeClient(nativeOptions, (bytes) => pending.complete(bytes)))
   }
@@ -133,7 +129,7 @@ export class Client {
     const inner = errorsNative(() =>
       this.inner.reference(iface, {
         ...rest,
-        url: options.url ?? this.registry,
+        url: options.url,
         methods: methodDecls(methods),
         parameters: options.parameters && Object.fromEntries(Object.entries(options.parameters).map(([k, v]) => [k, String(v)])),
       }),

@@ -18,8 +18,6 @@ use crate::errors::{invalid_argument, to_py};
 #[pyclass(frozen, module = "libdubbo._native")]
 pub struct Client {
     inner: facade::Client,
-    /// Direct provider URLs given in place of a registry.
-    direct: Option<String>,
 }
 
 #[pymethods]
@@ -56,13 +54,10 @@ impl Client {
         if let Some(n) = max_in_flight {
             config.max_in_flight = n.max(1);
         }
-        // `dubbo://` addresses are providers themselves (Java's direct `url`);
-        // anything else names a registry (none: the embedded one).
-        let direct = registry.clone().filter(|r| r.trim_start().starts_with("dubbo://"));
-        config.registry = if direct.is_some() { Some("N/A".to_owned()) } else { registry };
+        config.registry = registry;
         let runtime = Runtime::global().map_err(|e| to_py(py, e))?;
         let inner = facade::Client::new(runtime, config).map_err(|e| to_py(py, e))?;
-        Ok(Client { inner, direct })
+        Ok(Client { inner })
     }
 
     /// A reference to `interface`; `methods` maps method names to their Java
@@ -80,7 +75,6 @@ impl Client {
         methods: Option<Vec<(String, Vec<String>)>>,
         parameters: Option<Vec<(String, String)>>,
     ) -> PyResult<Reference> {
-        let url = url.or_else(|| self.direct.clone());
         let mut signatures = Vec::new();
         for (name, types) in methods.unwrap_or_default() {
             let types: Vec<&str> = types.iter().map(String::as_str).collect();

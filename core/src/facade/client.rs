@@ -32,7 +32,8 @@ pub struct ClientConfig {
     /// `None` (the default), `""` or `embedded://` is the embedded registry (one
     /// machine, no server; its folder from `LIBDUBBO_REGISTRY_DIR` or the per-user
     /// default, or `embedded:///some/folder`); `N/A` means no registry (every
-    /// reference then needs a `url`).
+    /// reference then needs a `url`); `dubbo://host:port` URLs (comma-separated)
+    /// are no registry but the providers of every reference without its own `url`.
     pub registry: Option<String>,
 }
 
@@ -69,10 +70,16 @@ impl ClientShared {
         Ok(())
     }
 
-    /// The client's registry, opened on first use; `None` when configured as `N/A`.
+    /// Direct provider URLs given in place of a registry (`dubbo://...`).
+    fn direct_urls(&self) -> Option<&str> {
+        self.config.registry.as_deref().map(str::trim).filter(|r| r.starts_with("dubbo://"))
+    }
+
+    /// The client's registry, opened on first use; `None` when configured as `N/A`
+    /// or as direct URLs.
     fn registry(&self) -> Result<Option<Arc<dyn Registry>>, Error> {
         let address = self.config.registry.as_deref().map(str::trim);
-        if address.is_some_and(|a| a.eq_ignore_ascii_case("N/A")) {
+        if address.is_some_and(|a| a.eq_ignore_ascii_case("N/A")) || self.direct_urls().is_some() {
             return Ok(None);
         }
         let mut slot = self.registry.lock().unwrap_or_else(|p| p.into_inner());
@@ -120,7 +127,8 @@ impl Client {
             return Err(Error::invalid("a reference needs an interface name"));
         }
         let consumer = super::reference::consumer_url(&self.shared.config, &config);
-        if let Some(url) = config.url.as_deref().filter(|u| !u.trim().is_empty()) {
+        let url = config.url.as_deref().filter(|u| !u.trim().is_empty()).or_else(|| self.shared.direct_urls());
+        if let Some(url) = url {
             let binding = discovery::direct(&self.shared, url)?;
             return Ok(Reference::new(self.shared.clone(), config, consumer, binding));
         }
